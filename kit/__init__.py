@@ -1,0 +1,1 @@
+"""attachment-kit engine: content YAML -> validated models -> layouts -> branded PDF packs."""

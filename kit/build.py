@@ -1,0 +1,119 @@
+"""Stages 3-5: layouts turn documents into flowables, the renderer makes the PDFs, and the
+pack (cover, contents, every document) and each document on its own are returned as bytes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import layouts
+from layouts.contents import Entry
+from layouts.parts import Context
+
+from .content import Document, Pack
+from .errors import ContentError, Problem
+from .render import BuildState, DocumentBreak, Furniture, Metadata, render
+from .theme import make_theme
+
+MAX_CONTENTS_PASSES = 4
+"""The contents page is laid out again until its page numbers stop changing."""
+
+
+@dataclass
+class Options:
+    """Build options that the command line can set over the kit's own settings."""
+
+    large_print: bool | None = None
+    forms: bool = True
+    documents: bool = True
+    """Also write each document as its own PDF."""
+
+
+@dataclass
+class BuildResult:
+    """The bytes of every PDF a build produced, by path relative to the output folder."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def build_pack(pack: Pack, options: Options = Options()) -> BuildResult:
+    """Render the pack and (unless options say not to) each document on its own."""
+    kit, brand = pack.kit, pack.brand
+    large = kit.large_print if options.large_print is None else options.large_print
+    theme = make_theme(kit.paper, pack.fonts, brand.colours.model_dump(), large)
+    furniture = Furniture(
+        organisation=brand.name, footer=brand.footer or brand.name, website=brand.website,
+        logo=pack.logo, name_with_logo=brand.name_with_logo, page_word=pack.strings.page, blank_text=pack.strings.blank_page,
+        crisis_heading=kit.crisis.heading, crisis_lines=list(kit.crisis.lines),
+        duplex=kit.duplex)
+    result = BuildResult(warnings=list(pack.warnings))
+
+    def context(doc: Document, contents=()) -> Context:
+        return Context(theme=theme, brand=brand, kit=kit, strings=pack.strings,
+                       doc_name=doc.name, assets=doc.assets, logo=pack.logo,
+                       contents=list(contents))
+
+    def document_story(doc: Document) -> list:
+        template = "crisis" if doc.model.crisis_notice else "body"
+        return [DocumentBreak(template)] + _layout(doc, context(doc))
+
+    def pack_story(entries) -> list:
+        cover = pack.cover
+        story = [DocumentBreak("cover")] + _layout(cover, context(cover))
+        contents_ctx = context(cover, entries)
+        contents_ctx.doc_name = "contents"
+        story += [DocumentBreak("body")] + _call("contents", cover, contents_ctx)
+        for doc in pack.documents:
+            story += document_story(doc)
+        return story
+
+    meta = Metadata(title=kit.title, author=brand.name,
+                    subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
+                    language=kit.language, date=kit.edition.issued)
+    entries = [Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
+    for _ in range(MAX_CONTENTS_PASSES):
+        state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
+                           furniture=furniture)
+        data = _render(pack_story(entries), theme, state, meta, pack.cover)
+        placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
+                  for e, d in zip(entries, pack.documents)]
+        if placed == entries:
+            break
+        entries = placed
+    result.files[f"{pack.name}.pdf"] = data
+    result.pages[f"{pack.name}.pdf"] = state.pages
+
+    if options.documents:
+        for doc in pack.documents:
+            state = BuildState(front=set(), forms=options.forms, furniture=furniture)
+            doc_meta = Metadata(title=doc.model.title, author=brand.name,
+                                subject=doc.model.summary or kit.title,
+                                keywords=list(kit.keywords) + list(doc.model.keywords),
+                                language=kit.language, date=kit.edition.issued)
+            name = f"{pack.name}/{doc.name}.pdf"
+            result.files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
+            result.pages[name] = state.pages
+    return result
+
+
+def _call(layout: str, doc: Document, ctx: Context) -> list:
+    try:
+        return layouts.build(layout, doc.model, ctx)
+    except KeyError as exc:  # an image the loader did not provide, for instance
+        raise ContentError([doc.source.problem((), f"layout '{layout}' could not use {exc}")])
+
+
+def _layout(doc: Document, ctx: Context) -> list:
+    return _call(doc.layout, doc, ctx)
+
+
+def _render(story, theme, state, meta, doc: Document) -> bytes:
+    from reportlab.platypus.doctemplate import LayoutError
+
+    try:
+        data = render(story, theme, state, meta)
+    except LayoutError as exc:
+        message = " ".join(str(exc).split())[:300]
+        raise ContentError([doc.source.problem(
+            (), f"cannot lay this out: {message}. Shorten the longest word, cell or item.")])
+    return data

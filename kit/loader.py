@@ -1,0 +1,166 @@
+"""Stage 1: read a YAML file into plain data, remembering the line and column of every value.
+
+The marks let later stages (schema validation, templating, layout) report problems
+as `file:line:col: error: field.path: message` in the user's own file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError, Problem, display_path
+
+try:  # the C parser is several times faster and keeps the same marks
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+"""A content file larger than this is refused before parsing (1 MB holds a book)."""
+MAX_NODES = 100_000
+"""Values in one file, counting every alias expansion; stops 'billion laughs' bombs."""
+MAX_DEPTH = 50
+"""How deeply mappings and lists may nest."""
+
+
+@dataclass
+class Source:
+    """Data read from one YAML file, with the position of every value and key."""
+
+    file: Path
+    data: object
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return display_path(self.file)
+
+    def mark(self, path: tuple | list, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at path, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        table = self.key_marks if key else self.marks
+        if key and path in table:
+            return table[path]
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, path: tuple | list, message: str, severity: str = "error",
+                key: bool = False) -> Problem:
+        from .errors import format_path
+
+        line, col = self.mark(path, key=key)
+        return Problem(self.name, line, col, format_path(path), message, severity)
+
+
+def read_text(path: Path) -> str:
+    """Read a content file as UTF-8, refusing huge or non-UTF-8 files with a located error."""
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ContentError.single(path, "file not found") from None
+    except OSError as exc:
+        raise ContentError.single(path, f"cannot read file: {exc.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise ContentError.single(
+            path, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,} bytes")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError.single(path, f"cannot read file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError([Problem(
+            name, line, col, "",
+            f"text is not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path) -> Source:
+    """Parse one YAML file into a Source, or raise ContentError naming the file and line."""
+    text = read_text(path)
+    name = display_path(path)
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            raise ContentError([Problem(
+                name, number, len(line) - len(stripped) + 1, "",
+                "tab used for indentation; YAML needs spaces")])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = " ".join(str(exc.problem or exc.context or "").split())
+        raise ContentError([Problem(name, line, col, "", f"YAML syntax: {message}")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise ContentError([Problem(name, 0, 0, "", f"YAML syntax: {exc}")]) from None
+    finally:
+        loader.dispose()
+    source = Source(path, None)
+    if node is None:
+        source.marks[()] = (1, 1)
+        return source
+    builder = _Builder(source, loader)
+    source.data = builder.build(node, (), 0)
+    return source
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain data, recording marks and refusing abuse."""
+
+    def __init__(self, source: Source, loader):
+        self.source = source
+        self.loader = loader
+        self.count = 0
+
+    def fail(self, node, message: str, path: tuple = ()) -> ContentError:
+        from .errors import format_path
+
+        return ContentError([Problem(self.source.name, node.start_mark.line + 1,
+                                     node.start_mark.column + 1, format_path(path), message)])
+
+    def build(self, node, path: tuple, depth: int):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"more than {MAX_NODES:,} values (counting alias expansions); "
+                                  "is this an alias bomb?", path)
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep", path)
+        self.source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            result = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, "keys must be plain words", path)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self.fail(key_node, "merge keys ('<<') are not supported", path)
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in result:
+                    first = self.source.key_marks[path + (key,)]
+                    raise self.fail(key_node, f"duplicate key '{key}' (first given on line {first[0]})",
+                                    path + (key,))
+                self.source.key_marks[path + (key,)] = (key_node.start_mark.line + 1,
+                                                        key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(node, f"YAML value: {exc.problem}", path) from None
+        except ValueError as exc:  # e.g. an impossible date such as 2026-02-30
+            raise self.fail(node, f"YAML value: {exc}", path) from None

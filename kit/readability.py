@@ -1,0 +1,101 @@
+"""Reading level of a document's text, measured with textstat (Flesch-Kincaid grade and SMOG)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import schema
+
+FK_LIMIT = 7.0
+"""Highest Flesch-Kincaid grade a handout may have."""
+SMOG_LIMIT = 9.0
+"""Highest SMOG grade a handout may have."""
+_MARKS = re.compile(r"\*\*|\*|\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Level:
+    flesch_kincaid: float
+    smog: float
+    sentences: int
+    long_sentences: int
+    """Sentences of 20 words or more."""
+
+    @property
+    def within_limits(self) -> bool:
+        return self.flesch_kincaid <= FK_LIMIT and self.smog <= SMOG_LIMIT
+
+
+def plain(text: str) -> str:
+    """Inline text without its marks, as a reader hears it."""
+    return _MARKS.sub(lambda m: m.group(1) if m.group(1) is not None else "", text)
+
+
+def _sentence(text: str) -> str:
+    text = plain(text).strip()
+    return text if text[-1:] in ".?!:" else text + "."
+
+
+def block_sentences(blocks) -> list[str]:
+    """The sentences a list of blocks says (headings and list items each count as one)."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(_sentence(block))
+        elif isinstance(block, schema.Heading2):
+            out.append(_sentence(block.h2))
+        elif isinstance(block, schema.Heading3):
+            out.append(_sentence(block.h3))
+        elif isinstance(block, schema.Paragraph):
+            out.append(_sentence(block.p))
+        elif isinstance(block, schema.Bullets):
+            out.extend(_sentence(t) for t in block.bullets)
+        elif isinstance(block, schema.Numbered):
+            out.extend(_sentence(t) for t in block.numbered)
+        elif isinstance(block, schema.KeyFacts):
+            out.extend(_sentence(t) for t in block.key_facts)
+        elif isinstance(block, schema.TryThisWeek):
+            out.extend(_sentence(t) for t in block.try_this_week)
+        elif isinstance(block, schema.Callout):
+            c = block.callout
+            out.extend(_sentence(t) for t in ([c.title] if c.title else []) + ([c.text] if c.text else [])
+                       + list(c.items or []))
+        elif isinstance(block, schema.Table):
+            t = block.table
+            if t.caption:
+                out.append(_sentence(t.caption))
+            for row in t.rows:
+                out.extend(_sentence(cell) for cell in row)
+    return out
+
+
+def document_sentences(doc) -> list[str]:
+    """Every sentence of a document's body that a parent reads."""
+    if isinstance(doc, schema.HandoutDocument):
+        return block_sentences(doc.body)
+    out: list[str] = []
+    for name in ("intro",):
+        out += block_sentences(getattr(doc, name, []) or [])
+    if isinstance(doc, schema.ChecklistDocument):
+        for section in doc.sections:
+            out.append(_sentence(section.title))
+            if section.intro:
+                out.append(_sentence(section.intro))
+            out += [_sentence(i if isinstance(i, str) else i.text) for i in section.items]
+            out += block_sentences(section.body)
+    if isinstance(doc, schema.WorksheetDocument):
+        out += [_sentence(p.label) for p in doc.prompts]
+    return out + block_sentences(getattr(doc, "closing", []) or [])
+
+
+def measure(sentences: list[str]) -> Level | None:
+    """Reading level of the sentences, or None when there is too little text to measure."""
+    import textstat
+
+    text = " ".join(sentences)
+    if len(sentences) < 3:
+        return None
+    textstat.set_lang("en")
+    words = [len(s.split()) for s in sentences]
+    return Level(textstat.flesch_kincaid_grade(text), textstat.smog_index(text),
+                 len(sentences), sum(1 for n in words if n >= 20))

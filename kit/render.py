@@ -1,0 +1,359 @@
+"""Stage 4: lay flowables out on branded pages and write one PDF (a pack or a single document).
+
+Page furniture (running header, footer, page numbers, padding pages) is drawn here, after each
+page's content, so it always knows which document the page belongs to.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass, field
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfdoc import XMP
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, PageBreak,
+                                PageTemplate, Paragraph)
+from reportlab.platypus.doctemplate import PageBegin
+
+from .text import escape
+
+
+@dataclass
+class Metadata:
+    """What the PDF says about itself."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: list[str]
+    language: str
+    date: _dt.date
+
+
+@dataclass
+class Furniture:
+    """What the running header and footer show, from the brand and the kit."""
+
+    organisation: str
+    footer: str
+    website: str | None
+    logo: object  # ImageAsset or None
+    name_with_logo: bool
+    page_word: str
+    blank_text: str
+    crisis_heading: str
+    crisis_lines: list[str]
+    duplex: bool
+
+
+class DocumentBreak(Flowable):
+    """Ends the previous document's last page and starts the next document on a new page
+    (a right-hand page in duplex packs, after a padding page when needed)."""
+
+    def __init__(self, template: str, right_hand: bool = True):
+        super().__init__()
+        self.template, self.right_hand = template, right_hand
+
+    def wrap(self, aw, ah):  # pragma: no cover - handled by KitDocTemplate
+        return 0, 0
+
+
+class BlankPageNotice(Flowable):
+    """Zero-size content for a padding page (the notice is drawn as page furniture)."""
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+@dataclass
+class BuildState:
+    """Per-build record of where documents and headings landed, shared with the flowables."""
+
+    front: set[str]
+    forms: bool
+    furniture: Furniture
+    starts: dict[str, int] = field(default_factory=dict)
+    current: object = None
+    first_numbered: int | None = None
+    outline_level: int = -1
+    fields: list[tuple[str, int]] = field(default_factory=list)
+    pages: int = 0
+
+    def start_document(self, canv, marker) -> None:
+        page = canv.getPageNumber() - 1
+        self.current = marker
+        self.starts.setdefault(marker.name, page)
+        if marker.name not in self.front and self.first_numbered is None:
+            self.first_numbered = page
+            canv.addPageLabel(page, "D", 1)
+        if marker.name != "__cover__":
+            canv.bookmarkPage(f"doc-{marker.name}", fit="XYZ", top=None)
+            canv.addOutlineEntry(marker.title, f"doc-{marker.name}", level=0, closed=False)
+            self.outline_level = 0
+
+    def add_heading(self, canv, heading) -> None:
+        level = min(heading.level - 1, self.outline_level + 1)
+        canv.bookmarkHorizontal(heading.key, 0, heading.height)
+        canv.addOutlineEntry(heading.plain_title, heading.key, level=level, closed=True)
+        self.outline_level = level
+
+    def label(self, page_index: int) -> str:
+        if self.first_numbered is None or page_index < self.first_numbered:
+            return _roman(page_index + 1)
+        return str(page_index - self.first_numbered + 1)
+
+    def checkbox(self, canv, box) -> None:
+        if not self.forms:
+            return
+        self.fields.append((box.name, canv.getPageNumber() - 1))
+        canv.acroForm.checkbox(name=box.name, tooltip=box.tooltip, x=0, y=0, size=box.size,
+                               relative=True, buttonStyle="check", borderWidth=0,
+                               borderColor=None, fillColor=None, textColor=box.colour,
+                               fieldFlags="", forceBorder=False)
+
+    def textfield(self, canv, lines) -> None:
+        if not self.forms:
+            return
+        self.fields.append((lines.name, canv.getPageNumber() - 1))
+        size = min(11.0, lines.gap * 0.55)
+        canv.acroForm.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
+                                width=lines.width, height=lines.height - 2, relative=True,
+                                borderWidth=0, borderColor=None, fillColor=None,
+                                fontName="Helvetica", fontSize=size, maxlen=None,
+                                fieldFlags="multiline" if lines.multiline else "",
+                                value=lines.value or "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+class KitDocTemplate(BaseDocTemplate):
+    """Page templates for a kit, and the document breaks that keep duplex packs right-handed."""
+
+    def __init__(self, buffer, theme, state: BuildState, meta: Metadata, **kw):
+        self.theme, self.state = theme, state
+        w, h = theme.page_size
+        super().__init__(buffer, pagesize=(w, h), leftMargin=theme.margin_x,
+                         rightMargin=theme.margin_x, topMargin=theme.margin_top,
+                         bottomMargin=theme.margin_bottom, title=meta.title, author=meta.author,
+                         subject=meta.subject, keywords=meta.keywords, creator="attachment-kit",
+                         lang=meta.language, invariant=1, displayDocTitle=True,
+                         initialFontName=theme.fonts.regular, **kw)
+        crisis_extra = self._crisis_height()
+        full = Frame(theme.margin_x, theme.margin_bottom, theme.frame_width, theme.frame_height,
+                     id="main", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        crisis = Frame(theme.margin_x, theme.margin_bottom + crisis_extra, theme.frame_width,
+                       theme.frame_height - crisis_extra, id="main-crisis", leftPadding=0,
+                       rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate("cover", [full]),
+            PageTemplate("body", [full], onPageEnd=self._furniture),
+            PageTemplate("crisis", [crisis], onPageEnd=self._furniture),
+            PageTemplate("blank", [full], onPageEnd=self._blank),
+        ])
+
+    # -- document breaks -------------------------------------------------------------------
+
+    def _template_index(self, name: str) -> int:
+        return [t.id for t in self.pageTemplates].index(name)
+
+    def handle_flowable(self, flowables):
+        f = flowables[0]
+        if not isinstance(f, DocumentBreak):
+            return super().handle_flowable(flowables)
+        del flowables[0]
+        if not (self._hanging and self._hanging[-1] is PageBegin):
+            self._nextPageTemplateIndex = self._template_index(f.template)
+            self.handle_pageEnd()
+        else:  # the next page has not begun: its template can still change
+            self.pageTemplate = self.pageTemplates[self._template_index(f.template)]
+        if f.right_hand and self.state.furniture.duplex and (self.page + 1) % 2 == 0:
+            self.pageTemplate = self.pageTemplates[self._template_index("blank")]
+            self._nextPageTemplateIndex = self._template_index(f.template)
+            flowables[0:0] = [BlankPageNotice(), PageBreak()]
+
+    # -- page furniture --------------------------------------------------------------------
+
+    def _crisis_height(self) -> float:
+        return 17 * mm if not self.theme.large_print else 30 * mm
+
+    def _furniture(self, canv: Canvas, doc) -> None:
+        theme, furn, state = self.theme, self.state.furniture, self.state
+        w, h = theme.page_size
+        x0, x1 = theme.margin_x, w - theme.margin_x
+        small = 8.5 if not theme.large_print else 12
+        muted, primary = theme.colour("muted"), theme.colour("primary")
+        canv.saveState()
+        # header: logo (or organisation name) left, document title right, a rule under both
+        top = h - 12 * mm
+        if furn.logo is not None:
+            lh = 8 * mm
+            lw = min(lh / furn.logo.aspect, 45 * mm)
+            lh = lw * furn.logo.aspect
+            _draw_asset(canv, furn.logo, x0, top - lh + 2, lw, lh)
+            if furn.name_with_logo:
+                canv.setFont(theme.fonts.bold, small + 1)
+                canv.setFillColor(primary)
+                canv.drawString(x0 + lw + 2 * mm, top - small, furn.organisation)
+        else:
+            canv.setFont(theme.fonts.bold, small + 1)
+            canv.setFillColor(primary)
+            canv.drawString(x0, top - small, furn.organisation)
+        if state.current is not None:
+            canv.setFont(theme.fonts.regular, small)
+            canv.setFillColor(muted)
+            canv.drawRightString(x1, top - small, state.current.header_title)
+        canv.setStrokeColor(primary)
+        canv.setLineWidth(0.8)
+        canv.line(x0, h - theme.margin_top + 6 * mm, x1, h - theme.margin_top + 6 * mm)
+        # footer: organisation text left, page number right
+        base = 11 * mm
+        canv.setStrokeColor(muted)
+        canv.setLineWidth(0.5)
+        canv.line(x0, base + small + 3, x1, base + small + 3)
+        canv.setFont(theme.fonts.regular, small)
+        canv.setFillColor(muted)
+        left = furn.footer + (f"  \u00b7  {furn.website}" if furn.website else "")
+        canv.drawString(x0, base, left)
+        page_index = canv.getPageNumber() - 1
+        canv.setFont(theme.fonts.bold, small)
+        canv.drawRightString(x1, base, f"{furn.page_word} {state.label(page_index)}")
+        if state.current is not None and state.current.crisis:
+            self._crisis_footer(canv, x0, base + small + 8, x1 - x0)
+        canv.restoreState()
+
+    def _crisis_footer(self, canv: Canvas, x: float, y: float, width: float) -> None:
+        theme, furn = self.theme, self.state.furniture
+        style = theme.styles["small"].clone("crisis-footer", textColor=theme.colour("text"),
+                                            spaceAfter=0)
+        text = f"<b>{escape(furn.crisis_heading)}</b> " + " \u00b7 ".join(
+            escape(line) for line in furn.crisis_lines)
+        p = Paragraph(text, style)
+        pad = 4
+        _, ph = p.wrap(width - 2 * pad - 4, self._crisis_height())
+        canv.setStrokeColor(theme.colour("text"))
+        canv.setLineWidth(1.2)
+        canv.rect(x, y, width, ph + 2 * pad, stroke=1, fill=0)
+        canv.setLineWidth(4)
+        canv.line(x + 2, y, x + 2, y + ph + 2 * pad)
+        p.drawOn(canv, x + pad + 4, y + pad)
+
+    def _blank(self, canv: Canvas, doc) -> None:
+        w, h = self.theme.page_size
+        canv.saveState()
+        canv.setFont(self.theme.fonts.italic, self.theme.body_size)
+        canv.setFillColor(self.theme.colour("muted"))
+        canv.drawCentredString(w / 2, h / 2, self.state.furniture.blank_text)
+        canv.restoreState()
+
+
+def _draw_asset(canv: Canvas, asset, x: float, y: float, w: float, h: float) -> None:
+    if asset.kind == "svg":
+        d = asset.data
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(w / d.width, h / d.height)
+        d.drawOn(canv, 0, 0)
+        canv.restoreState()
+    else:
+        from reportlab.lib.utils import ImageReader
+
+        canv.drawImage(ImageReader(io.BytesIO(asset.data)), x, y, w, h, mask="auto")
+
+
+def _timestamp(date: _dt.date) -> TimeStamp:
+    """The moment written into the PDF: SOURCE_DATE_EPOCH if set, else the edition's date."""
+    ts = TimeStamp(invariant=1)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    t = int(epoch) if epoch.isdigit() else int(
+        _dt.datetime(date.year, date.month, date.day, tzinfo=_dt.timezone.utc).timestamp())
+    ts.t = t
+    ts.lt = _dt.datetime.fromtimestamp(t, _dt.timezone.utc).timetuple()
+    ts.YMDhms = tuple(ts.lt)[:6]
+    ts.dhh = ts.dmm = 0
+    ts.tzname = "UTC"
+    return ts
+
+
+def _xmp(meta: Metadata, ts: TimeStamp):
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % ts.YMDhms
+
+    def creator(doc):
+        kw = escape(", ".join(meta.keywords))
+        return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.subject)}</rdf:li></rdf:Alt></dc:description>
+<dc:subject><rdf:Bag>{''.join(f'<rdf:li>{escape(k)}</rdf:li>' for k in meta.keywords)}</rdf:Bag></dc:subject>
+<dc:language><rdf:Bag><rdf:li>{escape(meta.language)}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{kw}</pdf:Keywords>
+<pdf:Producer>ReportLab</pdf:Producer>
+<xmp:CreatorTool>attachment-kit</xmp:CreatorTool>
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+<xmp:MetadataDate>{stamp}</xmp:MetadataDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode("utf-8")
+
+    return creator
+
+
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9a-fA-F]{32})>\s*<([0-9a-fA-F]{32})>\s*\]")
+
+
+def _content_id(data: bytes) -> bytes:
+    """Replace ReportLab's file identifier (constant in invariant mode) by a hash of the content."""
+    match = None
+    for match in _ID.finditer(data):
+        pass
+    if match is None:
+        return data
+    digest = hashlib.md5(data[:match.start()] + data[match.end():], usedforsecurity=False)
+    new = digest.hexdigest().upper().encode()
+    return data[:match.start(1)] + new + data[match.end(1):match.start(2)] + new + data[match.end(2):]
+
+
+def render(story: list, theme, state: BuildState, meta: Metadata) -> bytes:
+    """Lay out the story and return the PDF's bytes (the same bytes for the same inputs)."""
+    buffer = io.BytesIO()
+    doc = KitDocTemplate(buffer, theme, state, meta)
+    if story and isinstance(story[0], DocumentBreak):  # the first page needs no break
+        doc._firstPageTemplateIndex = doc._template_index(story[0].template)
+        story = story[1:]
+    ts = _timestamp(meta.date)
+    xmp_creator = _xmp(meta, ts)
+
+    def canvasmaker(*args, **kw):
+        canv = Canvas(*args, **kw)
+        canv._doc._timeStamp = ts
+        canv.kit_state = state
+        canv._doc.Catalog.Metadata = XMP(creator=xmp_creator)
+        canv.showOutline()
+        return canv
+
+    doc.build(story, canvasmaker=canvasmaker)
+    state.pages = doc.page
+    return _content_id(buffer.getvalue())

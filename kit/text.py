@@ -1,0 +1,55 @@
+"""Content text is data: escape it, then turn the three inline marks into ReportLab markup.
+
+Only this module produces the markup ReportLab's Paragraph reads, and only from escaped text,
+so `<font>`, `<img>` or `a<b` in content print literally.
+"""
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape as _xml_escape
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s)]+)\)")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
+
+
+def escape(text: str) -> str:
+    """Escape text so ReportLab prints every character as written."""
+    return _xml_escape(text, {'"': "&quot;"})
+
+
+def inline(text: str, link_colour: str | None = None) -> str:
+    """ReportLab paragraph markup for inline content text with **bold**, *italic* and [links](url)."""
+    parts: list[str] = []
+    pos = 0
+    for match in _LINK.finditer(text):
+        parts.append(_emphasis(escape(text[pos:match.start()])))
+        label = _emphasis(escape(match.group(1)))
+        href = escape(match.group(2))
+        colour = f' color="{link_colour}"' if link_colour else ""
+        parts.append(f'<a href="{href}"{colour}><u>{label}</u></a>')
+        pos = match.end()
+    parts.append(_emphasis(escape(text[pos:])))
+    return "".join(parts)
+
+
+def _emphasis(escaped: str) -> str:
+    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+    return _ITALIC.sub(r"<i>\1</i>", escaped)
+
+
+def plain(text: str) -> str:
+    """Escaped text with no inline marks interpreted (titles, labels)."""
+    return escape(text)
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A field-name-safe identifier from text: lower case, digits and '-'."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = _SLUG.sub("-", ascii_text).strip("-")
+    return (s[:limit].rstrip("-")) or "item"

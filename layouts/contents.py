@@ -1,0 +1,54 @@
+"""Contents layout: linked entries with page numbers, then the front matter's notes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from kit import schema
+from kit.text import escape
+
+from . import parts
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the contents: a document, where it starts and the bookmark to jump to."""
+
+    title: str
+    summary: str | None
+    page: str
+    key: str
+
+
+def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
+    """Flowables for the contents page; ctx.contents holds the entries."""
+    theme = ctx.theme
+    s = theme.body_size
+    out: list = [parts.DocumentStart(ctx.doc_name, ctx.strings.contents, ctx.strings.contents,
+                                     False),
+                 parts.heading(ctx, ctx.strings.contents, 1)]
+    if ctx.strings.contents_intro:
+        out.append(parts.para(ctx, ctx.strings.contents_intro, "hint"))
+    rows = []
+    for entry in ctx.contents:
+        link = f'<a href="#{escape(entry.key)}">{escape(entry.title)}</a>'
+        cell = [Paragraph(link, ctx.style("contents-entry"))]
+        if entry.summary:
+            cell.append(Paragraph(escape(entry.summary), ctx.style("contents-summary")))
+        page = Paragraph(f'<a href="#{escape(entry.key)}">{escape(entry.page)}</a>',
+                         ctx.style("contents-page"))
+        rows.append([cell, page])
+    if rows:
+        out.append(Table(rows, colWidths=[theme.frame_width - s * 4, s * 4], hAlign="LEFT",
+                         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                           ("LINEBELOW", (0, 0), (-1, -1), 0.4,
+                                            theme.colour("muted")),
+                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                           ("TOPPADDING", (0, 0), (-1, -1), s * 0.35),
+                                           ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.45)]),
+                         spaceAfter=s * 1.2))
+    out += parts.blocks(ctx, doc.about)
+    if doc.disclaimer:
+        out.append(parts.callout(ctx, "note", None, doc.disclaimer, None))
+    return out

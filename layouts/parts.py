@@ -1,0 +1,399 @@
+"""Pieces every layout shares: headings, blocks, boxes, tick boxes, writing lines, QR codes.
+
+Flowables here draw content only; page furniture (header, footer) belongs to the engine.
+Form fields are placed by the flowable that draws their printed form, through the canvas's
+`kit_state.forms` hook, so the same flowable prints a blank box on paper and a field on screen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph,
+                                Spacer, Table, TableStyle)
+
+from kit import schema
+from kit.text import escape, inline
+
+
+@dataclass
+class Context:
+    """What a layout may know besides its document: brand, kit settings, words, loaded assets."""
+
+    theme: object
+    brand: schema.Brand
+    kit: schema.Kit
+    strings: schema.Strings
+    doc_name: str
+    assets: dict = field(default_factory=dict)
+    logo: object = None
+    contents: list = field(default_factory=list)
+    _keys: int = 0
+
+    def key(self, kind: str) -> str:
+        """A bookmark key unique within the pack and the same in every build."""
+        self._keys += 1
+        return f"{self.doc_name}-{kind}-{self._keys}"
+
+    def field_name(self, *parts: str) -> str:
+        """A form field name: prefixed by the document, no dots, stable between builds."""
+        return "_".join((self.doc_name,) + parts).replace(".", "-")
+
+    def style(self, name: str):
+        return self.theme.styles[name]
+
+    def date(self, value) -> str:
+        fmt = self.strings.date_format.replace("%B", self.strings.months[value.month - 1])
+        return value.strftime(fmt).lstrip("0")
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure-carrying flowables
+
+
+class DocumentStart(Flowable):
+    """Marks where a document begins: its bookmark, outline entry and running-header title."""
+
+    def __init__(self, name: str, title: str, header_title: str, crisis: bool):
+        super().__init__()
+        self.name, self.title, self.header_title, self.crisis = name, title, header_title, crisis
+        self.width = self.height = 0
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        state = getattr(self.canv, "kit_state", None)
+        if state is not None:
+            state.start_document(self.canv, self)
+
+
+class Heading(Paragraph):
+    """A heading that adds itself to the PDF outline at its level (1 = document title)."""
+
+    def __init__(self, text: str, style, level: int, key: str, plain_title: str):
+        super().__init__(text, style)
+        self.level, self.key, self.plain_title = level, key, plain_title
+
+    def draw(self):
+        state = getattr(self.canv, "kit_state", None)
+        if state is not None and self.level > 1:
+            state.add_heading(self.canv, self)
+        super().draw()
+
+
+def heading(ctx: Context, text: str, level: int) -> Heading:
+    return Heading(escape(text), ctx.style(f"h{level}"), level, ctx.key(f"h{level}"), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+
+
+def para(ctx: Context, text: str, style: str = "body") -> Paragraph:
+    return Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()), ctx.style(style))
+
+
+def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight"):
+    s = ctx.theme.body_size
+    flowables = [ListItem(para(ctx, t, style), leftIndent=s * 1.6) for t in items]
+    kwargs = dict(bulletType="1", bulletFormat="%s.") if numbered else dict(
+        bulletType="bullet", start="\u2022", bulletFontSize=s)
+    return ListFlowable(flowables, leftIndent=s * 1.6, bulletFontName=ctx.theme.fonts.bold,
+                        bulletColor=ctx.theme.colour("primary"), spaceAfter=s * 0.6,
+                        bulletDedent=s * 1.1, **kwargs)
+
+
+def callout(ctx: Context, kind: str, title: str | None, text: str | None, items) -> Table:
+    """A boxed aside, built as a one-column table so it can split across pages."""
+    theme = ctx.theme
+    if title is None:
+        title = {"key-facts": ctx.strings.key_facts,
+                 "try-this-week": ctx.strings.try_this_week}.get(kind)
+    rows = []
+    if title:
+        rows.append([Paragraph(escape(title), ctx.style("box-title"))])
+    if text:
+        rows.append([para(ctx, text, "box-body")])
+    for item in items or []:
+        if kind == "try-this-week":
+            rows.append([tick_row(ctx, item, None, theme.frame_width - 24)])
+        else:
+            rows.append([bullet_list(ctx, [item], style="box-body")])
+    edge = theme.colour("accent") if kind in ("key-facts", "try-this-week", "warning") \
+        else theme.colour("primary")
+    s = theme.body_size
+    style = [("BACKGROUND", (0, 0), (-1, -1), theme.colour("tint")),
+             ("LINEBEFORE", (0, 0), (0, -1), 4, edge),
+             ("LEFTPADDING", (0, 0), (-1, -1), s),
+             ("RIGHTPADDING", (0, 0), (-1, -1), s),
+             ("TOPPADDING", (0, 0), (-1, -1), 1),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+             ("TOPPADDING", (0, 0), (-1, 0), s * 0.7),
+             ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.7)]
+    if kind == "warning":
+        style.append(("BOX", (0, 0), (-1, -1), 1.5, edge))
+    t = Table(rows, colWidths=[theme.frame_width], style=TableStyle(style), hAlign="LEFT",
+              spaceBefore=s * 0.4, spaceAfter=s * 0.9)
+    return t
+
+
+def crisis_notice(ctx: Context) -> Table:
+    """The kit's crisis notice: a heavy-bordered box that reads the same in greyscale."""
+    theme, crisis = ctx.theme, ctx.kit.crisis
+    s = theme.body_size
+    rows = [[Paragraph(escape(crisis.heading), ctx.style("crisis-title"))]]
+    rows += [[Paragraph(escape(line), ctx.style("crisis-line"))] for line in crisis.lines]
+    t = Table(rows, colWidths=[theme.frame_width], hAlign="LEFT", spaceBefore=s * 0.3,
+              spaceAfter=s * 0.9,
+              style=TableStyle([("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
+                                ("LINEBEFORE", (0, 0), (0, -1), 6, theme.colour("text")),
+                                ("LEFTPADDING", (0, 0), (-1, -1), s),
+                                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                ("TOPPADDING", (0, 0), (-1, 0), s * 0.6),
+                                ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.6)]))
+    return KeepTogether([t])
+
+
+def data_table(ctx: Context, table: schema.TableContent) -> list:
+    theme = ctx.theme
+    s = theme.body_size
+    widths = table.widths or [1] * len(table.header)
+    total = sum(widths)
+    col_widths = [theme.frame_width * w / total for w in widths]
+    rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in table.header]]
+    for row in table.rows:
+        rows.append([para(ctx, cell, "table-cell-bold" if i == 0 else "table-cell")
+                     for i, cell in enumerate(row)])
+    style = [("BACKGROUND", (0, 0), (-1, 0), theme.colour("primary")),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.5, theme.colour("muted")),
+             ("BOX", (0, 0), (-1, -1), 0.75, theme.colour("primary")),
+             ("LEFTPADDING", (0, 0), (-1, -1), s * 0.5),
+             ("RIGHTPADDING", (0, 0), (-1, -1), s * 0.5),
+             ("TOPPADDING", (0, 0), (-1, -1), s * 0.45),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.55)]
+    for r in range(2, len(rows), 2):
+        style.append(("BACKGROUND", (0, r), (-1, r), theme.colour("tint")))
+    out = []
+    if table.caption:
+        out.append(para(ctx, table.caption, "small"))
+    out.append(Table(rows, colWidths=col_widths, repeatRows=1, style=TableStyle(style),
+                     hAlign="LEFT", spaceBefore=s * 0.2, spaceAfter=s * 1.0))
+    return out
+
+
+def image(ctx: Context, img: schema.ImageContent) -> list:
+    asset = ctx.assets[img.file]
+    width = min(img.width_mm * mm, ctx.theme.frame_width)
+    height = width * asset.aspect
+    max_h = ctx.theme.frame_height * 0.6
+    if height > max_h:
+        width, height = max_h / asset.aspect, max_h
+    out = [figure(asset, width, height, img.alt, img.decorative)]
+    if img.caption:
+        out.append(para(ctx, img.caption, "small"))
+    return out
+
+
+class Figure(Flowable):
+    """A raster or SVG image with its alternative text (or marked decorative)."""
+
+    def __init__(self, asset, width: float, height: float, alt: str | None, decorative: bool):
+        super().__init__()
+        self.asset, self.width, self.height = asset, width, height
+        self.alt, self.decorative = alt, decorative
+        self.hAlign = "LEFT"
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        if self.asset.kind == "svg":
+            d = self.asset.data
+            self.canv.saveState()
+            self.canv.scale(self.width / d.width, self.height / d.height)
+            d.drawOn(self.canv, 0, 0)
+            self.canv.restoreState()
+        else:
+            from io import BytesIO
+
+            from reportlab.lib.utils import ImageReader
+
+            self.canv.drawImage(ImageReader(BytesIO(self.asset.data)), 0, 0, self.width,
+                                self.height, mask="auto")
+
+
+def figure(asset, width, height, alt, decorative=False) -> Figure:
+    return Figure(asset, width, height, alt, decorative)
+
+
+def qr_block(ctx: Context, url: str) -> Table:
+    """A QR code for the document's online address, with the address printed beside it."""
+    size = 22 * mm
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    d.add(widget)
+    d.hAlign = "LEFT"
+    text = [Paragraph(escape(ctx.strings.read_online), ctx.style("label")),
+            Paragraph(f'<a href="{escape(url)}">{escape(url)}</a>', ctx.style("small"))]
+    return Table([[d, text]], colWidths=[size + 4 * mm, ctx.theme.frame_width - size - 4 * mm],
+                 hAlign="LEFT", spaceBefore=ctx.theme.body_size,
+                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+
+
+def blocks(ctx: Context, items) -> list:
+    """Flowables for a list of content blocks (variants already filtered out)."""
+    out: list = []
+    for block in items:
+        if isinstance(block, str):
+            out.append(para(ctx, block))
+        elif isinstance(block, schema.Heading2):
+            out.append(heading(ctx, block.h2, 2))
+        elif isinstance(block, schema.Heading3):
+            out.append(heading(ctx, block.h3, 3))
+        elif isinstance(block, schema.Paragraph):
+            out.append(para(ctx, block.p))
+        elif isinstance(block, schema.Bullets):
+            out.append(bullet_list(ctx, block.bullets))
+        elif isinstance(block, schema.Numbered):
+            out.append(bullet_list(ctx, block.numbered, numbered=True))
+        elif isinstance(block, schema.Table):
+            out.extend(data_table(ctx, block.table))
+        elif isinstance(block, schema.Callout):
+            c = block.callout
+            out.append(callout(ctx, c.kind, c.title, c.text, c.items))
+        elif isinstance(block, schema.KeyFacts):
+            out.append(callout(ctx, "key-facts", None, None, block.key_facts))
+        elif isinstance(block, schema.TryThisWeek):
+            out.append(callout(ctx, "try-this-week", None, None, block.try_this_week))
+        elif isinstance(block, schema.Image):
+            out.extend(image(ctx, block.image))
+        elif isinstance(block, schema.CrisisNotice):
+            out.append(crisis_notice(ctx))
+        else:  # pragma: no cover - the schema admits no other kind
+            raise TypeError(f"unknown block {type(block).__name__}")
+    return out
+
+
+def document_head(ctx: Context, doc) -> list:
+    """The start of every document: its marker, title and summary."""
+    out = [DocumentStart(ctx.doc_name, doc.title, doc.short_title or doc.title, doc.crisis_notice),
+           heading(ctx, doc.title, 1)]
+    if doc.summary:
+        out.append(para(ctx, doc.summary, "summary"))
+    return out
+
+
+def document_tail(ctx: Context, doc) -> list:
+    """The end of every document: the QR code when it has an address, and its edition line."""
+    out: list = []
+    if doc.url:
+        out.append(qr_block(ctx, doc.url))
+    out.append(edition_line(ctx))
+    return out
+
+
+def edition_line(ctx: Context) -> Paragraph:
+    e = ctx.kit.edition
+    s = ctx.strings
+    text = (f"{s.edition} {e.number} \u00b7 {s.issued} {ctx.date(e.issued)} \u00b7 "
+            f"{s.review} {ctx.date(e.review)}")
+    p = Paragraph(escape(text), ctx.style("small"))
+    p.spaceBefore = ctx.theme.body_size * 1.2
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# Things to fill in
+
+
+class TickBox(Flowable):
+    """A square that prints empty and becomes a checkbox field on screen."""
+
+    def __init__(self, size: float, name: str | None, tooltip: str, colour):
+        super().__init__()
+        self.size, self.name, self.tooltip, self.colour = size, name, tooltip, colour
+        self.width = self.height = size
+
+    def wrap(self, aw, ah):
+        return self.size, self.size
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(self.colour)
+        c.setLineWidth(1.2)
+        c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        c.restoreState()
+        state = getattr(c, "kit_state", None)
+        if state is not None and self.name:
+            state.checkbox(c, self)
+
+
+def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str = "box-body",
+             tooltip: str | None = None) -> Table:
+    """A tick box beside inline text."""
+    s = ctx.theme.body_size
+    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"))
+    return Table([[box, para(ctx, text, style)]], colWidths=[s * 2.0, width - s * 2.0],
+                 hAlign="LEFT",
+                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (0, 0), s * 0.2),
+                                   ("TOPPADDING", (1, 0), (1, 0), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.25)]))
+
+
+class WritingLines(Flowable):
+    """Ruled lines to write on; on screen, one multi-line text field over them."""
+
+    def __init__(self, lines: int, gap: float, colour, name: str | None, tooltip: str,
+                 value: str | None = None, multiline: bool = True):
+        super().__init__()
+        self.lines, self.gap, self.colour = lines, gap, colour
+        self.name, self.tooltip, self.value, self.multiline = name, tooltip, value, multiline
+        self.width = 0
+        self.height = lines * gap
+
+    def wrap(self, aw, ah):
+        self.width = aw
+        return aw, self.height
+
+    def split(self, aw, ah):
+        return []  # a field cannot span two pages; the whole block moves to the next page
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(self.colour)
+        c.setLineWidth(0.6)
+        for i in range(self.lines):
+            y = self.height - (i + 1) * self.gap + 2
+            c.line(0, y, self.width, y)
+        c.restoreState()
+        state = getattr(c, "kit_state", None)
+        if state is not None and self.name:
+            state.textfield(c, self)
+
+
+def write_in(ctx: Context, lines: int, name: str, tooltip: str, value: str | None = None,
+             multiline: bool = True) -> WritingLines:
+    return WritingLines(lines, ctx.theme.line_gap, ctx.theme.colour("muted"), name, tooltip,
+                        value, multiline)
+
+
+def spacer(ctx: Context, lines: float = 1.0) -> Spacer:
+    return Spacer(1, ctx.theme.body_size * lines)
+
+
+__all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para", "callout",
+           "crisis_notice", "tick_row", "write_in", "TickBox", "WritingLines", "spacer",
+           "edition_line", "Image", "colors", "KeepTogether"]

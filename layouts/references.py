@@ -1,0 +1,13 @@
+"""References layout: the works the content rests on, then the edition and review date."""
+from __future__ import annotations
+
+from kit import schema
+
+from . import parts
+
+
+def build(doc: schema.ReferencesDocument, ctx: parts.Context) -> list:
+    """Flowables for the references page."""
+    out = parts.document_head(ctx, doc) + parts.blocks(ctx, doc.intro)
+    out += [parts.para(ctx, entry, "reference") for entry in doc.entries]
+    return out + parts.blocks(ctx, doc.closing) + parts.document_tail(ctx, doc)

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""make_kit: build printable, fillable resource packs on secure attachment from YAML content.
+
+Exit status: 0 done, 1 internal error (a bug: please report it), 2 bad input or output folder.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="make_kit", description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="build a kit's pack and its documents (default: default)")
+    b.add_argument("kit", nargs="?", default="default", help="kit name or manifest path")
+    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (output/)")
+    b.add_argument("--large-print", action="store_true", default=None,
+                   help="body text at 18 pt, whatever the kit says")
+    b.add_argument("--no-forms", action="store_true", help="print-only: no fillable fields")
+    b.add_argument("--pack-only", action="store_true", help="skip the per-document PDFs")
+    c = sub.add_parser("check", help="validate a kit without building; print reading levels")
+    c.add_argument("kit", nargs="?", default="default")
+    sub.add_parser("list", help="list kits, documents and layouts")
+    sub.add_parser("schema", help="print the content format: every field and what it means")
+    for p in (b, c):
+        p.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        sys.exit(2)
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from kit import commands
+    from kit.build import Options
+    from kit.errors import ContentError
+    from kit.output import OutputError
+
+    try:
+        if args.command == "build":
+            commands.build(args.kit, args.out, Options(large_print=args.large_print,
+                                                       forms=not args.no_forms,
+                                                       documents=not args.pack_only))
+        elif args.command == "check":
+            commands.check(args.kit)
+        elif args.command == "list":
+            commands.list_all()
+        elif args.command == "schema":
+            commands.schema_reference()
+        return 0
+    except ContentError as exc:
+        if args.verbose:
+            raise
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        warnings = len(exc.problems) - errors
+        print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+              f"{'s' if warnings != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 2
+    except OutputError as exc:
+        if args.verbose:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: say so plainly, traceback only when asked
+        if args.verbose:
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {exc}\n"
+              "This is a bug in make_kit, not in your content. Run again with --verbose "
+              "for details.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
