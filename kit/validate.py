@@ -23,8 +23,8 @@ def validate(source: Source, model: type[M], problems: list[Problem]) -> M | Non
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            problems.append(_problem(source, model, error))
+        found = [_problem(source, model, error) for error in exc.errors(include_url=False)]
+        problems.extend(sorted(found, key=lambda p: (p.line, p.col)))
         return None
 
 
@@ -68,6 +68,9 @@ def _problem(source: Source, model, error: dict) -> Problem:
         else:
             message = f"expected a block (text or a mapping such as 'p: ...'), got {describe(value)}"
         return source.problem(path, message)
+    if path and path[0] == "colours" and value is None:
+        return source.problem(path, "expected a colour written \"#RRGGBB\" in quotes "
+                                    "(unquoted, # starts a comment)")
     return source.problem(path, _message(kind, error, value))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from kit import schema
 from kit.text import escape
@@ -40,8 +40,8 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
                          ctx.style("contents-page"))
         rows.append([cell, page])
     if rows:
-        out.append(Table(rows, colWidths=[theme.frame_width - s * 4, s * 4], hAlign="LEFT",
-                         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        out.append(parts.table(ctx, rows, [theme.frame_width - s * 4, s * 4], hAlign="LEFT",
+                         style=([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                            ("LINEBELOW", (0, 0), (-1, -1), 0.4,
                                             theme.colour("muted")),
                                            ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -136,9 +136,7 @@ def callout(ctx: Context, kind: str, title: str | None, text: str | None, items)
              ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.7)]
     if kind == "warning":
         style.append(("BOX", (0, 0), (-1, -1), 1.5, edge))
-    t = Table(rows, colWidths=[theme.frame_width], style=TableStyle(style), hAlign="LEFT",
-              spaceBefore=s * 0.4, spaceAfter=s * 0.9)
-    return t
+    return table(ctx, rows, [theme.frame_width], style, spaceBefore=s * 0.4, spaceAfter=s * 0.9)
 
 
 def crisis_notice(ctx: Context) -> Table:
@@ -147,9 +145,8 @@ def crisis_notice(ctx: Context) -> Table:
     s = theme.body_size
     rows = [[Paragraph(escape(crisis.heading), ctx.style("crisis-title"))]]
     rows += [[Paragraph(escape(line), ctx.style("crisis-line"))] for line in crisis.lines]
-    t = Table(rows, colWidths=[theme.frame_width], hAlign="LEFT", spaceBefore=s * 0.3,
-              spaceAfter=s * 0.9,
-              style=TableStyle([("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
+    t = table(ctx, rows, [theme.frame_width], spaceBefore=s * 0.3, spaceAfter=s * 0.9,
+              style=([("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
                                 ("LINEBEFORE", (0, 0), (0, -1), 6, theme.colour("text")),
                                 ("LEFTPADDING", (0, 0), (-1, -1), s),
                                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -159,14 +156,14 @@ def crisis_notice(ctx: Context) -> Table:
     return KeepTogether([t])
 
 
-def data_table(ctx: Context, table: schema.TableContent) -> list:
+def data_table(ctx: Context, content: schema.TableContent) -> list:
     theme = ctx.theme
     s = theme.body_size
-    widths = table.widths or [1] * len(table.header)
+    widths = content.widths or [1] * len(content.header)
     total = sum(widths)
     col_widths = [theme.frame_width * w / total for w in widths]
-    rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in table.header]]
-    for row in table.rows:
+    rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in content.header]]
+    for row in content.rows:
         rows.append([para(ctx, cell, "table-cell-bold" if i == 0 else "table-cell")
                      for i, cell in enumerate(row)])
     style = [("BACKGROUND", (0, 0), (-1, 0), theme.colour("primary")),
@@ -180,10 +177,10 @@ def data_table(ctx: Context, table: schema.TableContent) -> list:
     for r in range(2, len(rows), 2):
         style.append(("BACKGROUND", (0, r), (-1, r), theme.colour("tint")))
     out = []
-    if table.caption:
-        out.append(para(ctx, table.caption, "small"))
-    out.append(Table(rows, colWidths=col_widths, repeatRows=1, style=TableStyle(style),
-                     hAlign="LEFT", spaceBefore=s * 0.2, spaceAfter=s * 1.0))
+    if content.caption:
+        out.append(para(ctx, content.caption, "small"))
+    out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
+                     spaceAfter=s * 1.0))
     return out
 
 
@@ -215,6 +212,7 @@ class Figure(Flowable):
     def draw(self):
         if self.asset.kind == "svg":
             d = self.asset.data
+            d.initialFontName = self.canv._fontname  # the brand font, not Helvetica
             self.canv.saveState()
             self.canv.scale(self.width / d.width, self.height / d.height)
             d.drawOn(self.canv, 0, 0)
@@ -238,13 +236,13 @@ def qr_block(ctx: Context, url: str) -> Table:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    d.initialFontName = ctx.theme.fonts.regular  # else it selects Helvetica, never embedded
     d.add(widget)
     d.hAlign = "LEFT"
     text = [Paragraph(escape(ctx.strings.read_online), ctx.style("label")),
             Paragraph(f'<a href="{escape(url)}">{escape(url)}</a>', ctx.style("small"))]
-    return Table([[d, text]], colWidths=[size + 4 * mm, ctx.theme.frame_width - size - 4 * mm],
-                 hAlign="LEFT", spaceBefore=ctx.theme.body_size,
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    return table(ctx, [[d, text]], [size + 4 * mm, ctx.theme.frame_width - size - 4 * mm],
+                 spaceBefore=ctx.theme.body_size, style=([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
 
 
@@ -342,9 +340,8 @@ def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str
     """A tick box beside inline text."""
     s = ctx.theme.body_size
     box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"))
-    return Table([[box, para(ctx, text, style)]], colWidths=[s * 2.0, width - s * 2.0],
-                 hAlign="LEFT",
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    return table(ctx, [[box, para(ctx, text, style)]], [s * 2.0, width - s * 2.0],
+                 style=([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    ("TOPPADDING", (0, 0), (0, 0), s * 0.2),
@@ -388,6 +385,14 @@ def write_in(ctx: Context, lines: int, name: str, tooltip: str, value: str | Non
              multiline: bool = True) -> WritingLines:
     return WritingLines(lines, ctx.theme.line_gap, ctx.theme.colour("muted"), name, tooltip,
                         value, multiline)
+
+
+def table(ctx: Context, rows, col_widths, style: list, **kw) -> Table:
+    """A Table in the brand's font (ReportLab's default for non-text cells is Helvetica,
+    which would be the one font left unembedded)."""
+    base = [("FONT", (0, 0), (-1, -1), ctx.theme.fonts.regular, ctx.theme.body_size)]
+    kw.setdefault("hAlign", "LEFT")
+    return Table(rows, colWidths=col_widths, style=TableStyle(base + list(style)), **kw)
 
 
 def spacer(ctx: Context, lines: float = 1.0) -> Spacer:

@@ -1,7 +1,7 @@
 """Referral sheet layout: the crisis notice, contact slots to fill in, space for questions."""
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from kit import schema
 from kit.text import escape, slug
@@ -43,8 +43,8 @@ def contact(ctx: parts.Context, slot: schema.ReferralSlot) -> list:
         line = parts.write_in(ctx, 1, ctx.field_name(sid, key), f"{slot.title}: {label}", value,
                               multiline=False)
         rows.append([Paragraph(escape(label), ctx.style("field-label")), line])
-    out.append(Table(rows, colWidths=[label_w, theme.frame_width - label_w], hAlign="LEFT",
-                     style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    out.append(parts.table(ctx, rows, [label_w, theme.frame_width - label_w], hAlign="LEFT",
+                     style=([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                        ("TOPPADDING", (0, 0), (-1, -1), 0),

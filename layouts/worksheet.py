@@ -1,7 +1,7 @@
 """Worksheet layout: prompts with ruled writing space, and a one-week tally grid."""
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from kit import schema
 from kit.text import escape, slug
@@ -52,6 +52,6 @@ def tally(ctx: parts.Context, t: schema.Tally) -> list:
              ("RIGHTPADDING", (1, 0), (-1, -1), 2),
              ("TOPPADDING", (0, 0), (-1, -1), s * 0.35),
              ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.35)]
-    out.append(Table(rows, colWidths=[label_w] + [day_w] * 7, repeatRows=1, hAlign="LEFT",
-                     style=TableStyle(style)))
+    out.append(parts.table(ctx, rows, [label_w] + [day_w] * 7, repeatRows=1, hAlign="LEFT",
+                     style=(style)))
     return out

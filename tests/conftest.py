@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample content tree, builds made once per session, PDF helpers."""
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SAMPLE = ROOT / "tests" / "roots" / "sample"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="write the golden page images anew (review the diff before committing)")
+
+
+@pytest.fixture
+def sample_root(tmp_path) -> Path:
+    """A private copy of the sample content tree, safe to break."""
+    dest = tmp_path / "content"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+def build(kit: str, root: Path, **options):
+    from kit import content
+    from kit.build import Options, build_pack
+
+    return build_pack(content.load_pack(kit, root), Options(**options))
+
+
+@pytest.fixture(scope="session")
+def sample_build():
+    return build("sample", SAMPLE)
+
+
+def reader(data: bytes):
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in reader(data).pages]
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()

@@ -1,0 +1,143 @@
+"""The command end to end: exit codes, reproducible bytes, atomic output."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, build
+from test_bad_input import run
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_pack_and_documents_and_exits_0(sample_root):
+    code, out, err = run(sample_root, "build", "sample", "--out", "out")
+    assert code == 0, err
+    files = digests(sample_root / "out")
+    assert "sample.pdf" in files and "sample/handout.pdf" in files
+    assert "wrote" in out
+
+
+def test_same_inputs_give_identical_bytes_in_separate_processes(tmp_path):
+    env = dict(os.environ)
+    outs = []
+    for n, seed in enumerate(["1", "2"]):
+        env["PYTHONHASHSEED"] = seed
+        out = tmp_path / f"out{n}"
+        subprocess.run([sys.executable, str(ROOT / "make_kit.py"), "--content", str(SAMPLE),
+                        "build", "sample", "--out", str(out)], check=True, env=env,
+                       capture_output=True)
+        outs.append(digests(out))
+    assert outs[0] == outs[1]
+
+
+def test_file_id_comes_from_the_content(sample_root):
+    from conftest import reader
+
+    first = build("sample", sample_root, documents=False).files["sample.pdf"]
+    doc = sample_root / "en" / "documents" / "references.yaml"
+    doc.write_text(doc.read_text().replace("Attachment and loss", "Attachment and loss, vol. 1"))
+    second = build("sample", sample_root, documents=False).files["sample.pdf"]
+    id1, id2 = (reader(d).trailer["/ID"][0] for d in (first, second))
+    assert id1 != id2
+    assert reader(first).trailer["/ID"][0] == reader(first).trailer["/ID"][1]
+
+
+def test_source_date_epoch_sets_the_date(sample_root, monkeypatch):
+    from conftest import reader
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = build("sample", sample_root, documents=False).files["sample.pdf"]
+    assert str(reader(data).metadata["/CreationDate"]).startswith("D:20231114")
+
+
+def test_failed_build_leaves_previous_output_untouched(sample_root):
+    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
+    before = digests(sample_root / "out")
+    (sample_root / "en" / "documents" / "checklist.yaml").write_text("layout: checklist\n")
+    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    assert code == 2 and "nothing was written" in err
+    assert digests(sample_root / "out") == before
+
+
+def test_write_failure_midway_leaves_previous_output_untouched(sample_root, monkeypatch):
+    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
+    before = digests(sample_root / "out")
+    doc = sample_root / "en" / "documents" / "references.yaml"
+    doc.write_text(doc.read_text().replace("Attachment and loss", "Changed"))
+    real_write = os.write
+    calls = {"n": 0}
+
+    import builtins
+    real_open = builtins.open
+
+    def failing_open(file, mode="r", *a, **kw):
+        if "w" in mode and ".partial-" in str(file):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError(28, "No space left on device")
+        return real_open(file, mode, *a, **kw)
+
+    monkeypatch.setattr(builtins, "open", failing_open)
+    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert code == 2, err
+    assert "No space left on device" in err and "previous output is unchanged" in err
+    assert digests(sample_root / "out") == before
+    assert not [p for p in (sample_root / "out").iterdir() if p.name.startswith(".partial")]
+    del real_write
+
+
+def test_unwritable_output_folder_is_a_clear_error(sample_root):
+    blocker = sample_root / "out"
+    blocker.write_text("a file where the folder should be")
+    code, _, err = run(sample_root, "build", "sample", "--out", "out/inside")
+    assert code == 2
+    assert err.startswith("error: out/inside: cannot write the output folder")
+
+
+def test_internal_error_is_exit_1_without_traceback(sample_root, monkeypatch):
+    import kit.build
+
+    def boom(*a, **kw):
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(kit.build, "render", boom)
+    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    assert code == 1
+    assert "internal error: ZeroDivisionError: simulated bug" in err
+    assert "Traceback" not in err
+    assert not (sample_root / "out" / "sample.pdf").exists()
+
+
+def test_list_and_check(sample_root):
+    code, out, _ = run(sample_root, "list")
+    assert code == 0
+    assert "kits:      sample" in out
+    assert "layouts:   cover, contents, handout, checklist, worksheet, referral, references" in out
+    code, out, _ = run(sample_root, "check", "sample")
+    assert code == 0
+    assert "handout                  handout" in out and "ok: no problems found" in out
+
+
+def test_unknown_kit(sample_root):
+    code, _, err = run(sample_root, "build", "nope")
+    assert code == 2
+    assert err.startswith("kits/nope.yaml: error: no such kit 'nope' (kits: sample)")
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_large_print_reflows_without_errors(sample_root, size):
+    kit = sample_root / "kits" / "sample.yaml"
+    kit.write_text(kit.read_text().replace("paper: A4", f"paper: {size}"))
+    normal = build("sample", sample_root, documents=False)
+    large = build("sample", sample_root, documents=False, large_print=True)
+    assert large.pages["sample.pdf"] > normal.pages["sample.pdf"]
