@@ -31,41 +31,46 @@ def plain(text: str) -> str:
     return _MARKS.sub(lambda m: m.group(1) if m.group(1) is not None else "", text)
 
 
-def _sentence(text: str) -> str:
-    text = plain(text).strip()
-    return text if text[-1:] in ".?!:" else text + "."
+_SPLIT = re.compile(r"(?<=[.?!])[\"”')]?\s+(?=[\"“'(]?[A-Z0-9])")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of one piece of text (a heading or list item without a stop counts as one)."""
+    text = " ".join(plain(text).split())
+    out = [s for s in _SPLIT.split(text) if s]
+    return [s if s[-1:] in ".?!:”\"')" else s + "." for s in out]
 
 
 def block_sentences(blocks) -> list[str]:
-    """The sentences a list of blocks says (headings and list items each count as one)."""
+    """The sentences a list of blocks says (a heading or list item is at least one)."""
     out: list[str] = []
     for block in blocks:
         if isinstance(block, str):
-            out.append(_sentence(block))
+            out.extend(_sentences(block))
         elif isinstance(block, schema.Heading2):
-            out.append(_sentence(block.h2))
+            out.extend(_sentences(block.h2))
         elif isinstance(block, schema.Heading3):
-            out.append(_sentence(block.h3))
+            out.extend(_sentences(block.h3))
         elif isinstance(block, schema.Paragraph):
-            out.append(_sentence(block.p))
+            out.extend(_sentences(block.p))
         elif isinstance(block, schema.Bullets):
-            out.extend(_sentence(t) for t in block.bullets)
+            out.extend(x for t in block.bullets for x in _sentences(t))
         elif isinstance(block, schema.Numbered):
-            out.extend(_sentence(t) for t in block.numbered)
+            out.extend(x for t in block.numbered for x in _sentences(t))
         elif isinstance(block, schema.KeyFacts):
-            out.extend(_sentence(t) for t in block.key_facts)
+            out.extend(x for t in block.key_facts for x in _sentences(t))
         elif isinstance(block, schema.TryThisWeek):
-            out.extend(_sentence(t) for t in block.try_this_week)
+            out.extend(x for t in block.try_this_week for x in _sentences(t))
         elif isinstance(block, schema.Callout):
             c = block.callout
-            out.extend(_sentence(t) for t in ([c.title] if c.title else []) + ([c.text] if c.text else [])
-                       + list(c.items or []))
+            texts = ([c.title] if c.title else []) + ([c.text] if c.text else []) + list(c.items or [])
+            out.extend(x for t in texts for x in _sentences(t))
         elif isinstance(block, schema.Table):
             t = block.table
             if t.caption:
-                out.append(_sentence(t.caption))
+                out.extend(_sentences(t.caption))
             for row in t.rows:
-                out.extend(_sentence(cell) for cell in row)
+                out.extend(x for cell in row for x in _sentences(cell))
     return out
 
 
@@ -78,13 +83,13 @@ def document_sentences(doc) -> list[str]:
         out += block_sentences(getattr(doc, name, []) or [])
     if isinstance(doc, schema.ChecklistDocument):
         for section in doc.sections:
-            out.append(_sentence(section.title))
+            out.extend(_sentences(section.title))
             if section.intro:
-                out.append(_sentence(section.intro))
-            out += [_sentence(i if isinstance(i, str) else i.text) for i in section.items]
+                out.extend(_sentences(section.intro))
+            out += [x for i in section.items for x in _sentences(i if isinstance(i, str) else i.text)]
             out += block_sentences(section.body)
     if isinstance(doc, schema.WorksheetDocument):
-        out += [_sentence(p.label) for p in doc.prompts]
+        out += [x for p in doc.prompts for x in _sentences(p.label)]
     return out + block_sentences(getattr(doc, "closing", []) or [])
 
 

@@ -136,7 +136,8 @@ def callout(ctx: Context, kind: str, title: str | None, text: str | None, items)
              ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.7)]
     if kind == "warning":
         style.append(("BOX", (0, 0), (-1, -1), 1.5, edge))
-    return table(ctx, rows, [theme.frame_width], style, spaceBefore=s * 0.4, spaceAfter=s * 0.9)
+    box = table(ctx, rows, [theme.frame_width], style, spaceBefore=s * 0.4, spaceAfter=s * 0.9)
+    return KeepTogether([box])  # split only when it is taller than a page
 
 
 def crisis_notice(ctx: Context) -> Table:

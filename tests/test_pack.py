@@ -168,3 +168,24 @@ def test_qr_code_and_edition_line(sample_build):
     text = " ".join(page_texts(sample_build.files["sample/handout.pdf"]))
     assert "https://example.org/handout" in text
     assert "Edition 0.1 · Issued 15 January 2026 · Review by 15 January 2027" in text
+
+
+def test_long_table_splits_with_its_header_repeated(sample_root):
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    rows = "\n".join(f"        - [Row {i}, Some words in a cell., More words here.]" for i in range(80))
+    doc.write_text(doc.read_text().replace(
+        "        - [Anxious, Clings and worries., Care that comes and goes.]",
+        "        - [Anxious, Clings and worries., Care that comes and goes.]\n" + rows))
+    texts = page_texts(build("sample", sample_root).files["sample/handout.pdf"])
+    with_rows = [t for t in texts if "Row " in t]
+    assert len(with_rows) >= 2
+    for t in with_rows:
+        assert "Pattern What you see Why" in t
+
+
+def test_each_document_file_has_its_own_outline(sample_build):
+    r = reader(sample_build.files["sample/handout.pdf"])
+    entries = outline(r)
+    assert entries[0] == (0, TITLES[0], 0)
+    assert (1, "A section", 0) in entries
+    assert r.page_labels[0] == "1"
