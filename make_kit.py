@@ -21,7 +21,8 @@ def parse_args(argv):
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (output/)")
     b.add_argument("--large-print", action="store_true", default=None,
                    help="body text at 18 pt, whatever the kit says")
-    b.add_argument("--no-forms", action="store_true", help="print-only: no fillable fields")
+    b.add_argument("--flatten", action="store_true",
+                   help="print-ready copy: no fillable fields, pre-filled values printed as text")
     b.add_argument("--pack-only", action="store_true", help="skip the per-document PDFs")
     c = sub.add_parser("check", help="validate a kit without building; print reading levels")
     c.add_argument("kit", nargs="?", default="default")
@@ -50,7 +51,7 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             commands.build(root, args.kit, args.out, Options(large_print=args.large_print,
-                                                       forms=not args.no_forms,
+                                                       forms=not args.flatten,
                                                        documents=not args.pack_only))
         elif args.command == "check":
             commands.check(root, args.kit)

@@ -124,7 +124,8 @@ class BuildState:
         if not self.forms:
             return
         self.fields.append((lines.name, canv.getPageNumber() - 1))
-        size = min(11.0, lines.gap * 0.55)
+        # multi-line: size 0 (auto) so viewers and pypdf wrap typed text inside the field
+        size = 0 if lines.multiline else min(11.0, lines.gap * 0.55)
         canv.acroForm.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
                                 width=lines.width, height=lines.height - 2, relative=True,
                                 borderWidth=0, borderColor=None, fillColor=None,

@@ -354,9 +354,11 @@ class WritingLines(Flowable):
     """Ruled lines to write on; on screen, one multi-line text field over them."""
 
     def __init__(self, lines: int, gap: float, colour, name: str | None, tooltip: str,
-                 value: str | None = None, multiline: bool = True):
+                 value: str | None = None, multiline: bool = True, font: str = "",
+                 text_colour=None):
         super().__init__()
         self.lines, self.gap, self.colour = lines, gap, colour
+        self.font, self.text_colour = font, text_colour
         self.name, self.tooltip, self.value, self.multiline = name, tooltip, value, multiline
         self.width = 0
         self.height = lines * gap
@@ -378,14 +380,21 @@ class WritingLines(Flowable):
             c.line(0, y, self.width, y)
         c.restoreState()
         state = getattr(c, "kit_state", None)
-        if state is not None and self.name:
+        if state is not None and self.name and state.forms:
             state.textfield(c, self)
+        elif self.value:  # printed copy: the pre-filled value as plain text on the first line
+            c.saveState()
+            c.setFillColor(self.text_colour or self.colour)
+            size = min(11.0, self.gap * 0.55)
+            c.setFont(self.font, size)
+            c.drawString(2, self.height - self.gap + 2 + self.gap * 0.28, self.value)
+            c.restoreState()
 
 
 def write_in(ctx: Context, lines: int, name: str, tooltip: str, value: str | None = None,
              multiline: bool = True) -> WritingLines:
     return WritingLines(lines, ctx.theme.line_gap, ctx.theme.colour("muted"), name, tooltip,
-                        value, multiline)
+                        value, multiline, ctx.theme.fonts.regular, ctx.theme.colour("text"))
 
 
 def table(ctx: Context, rows, col_widths, style: list, **kw) -> Table:
