@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from struct import error as struct_error
+
 from .errors import Problem
 
 MAX_IMAGE_PIXELS = 25_000_000
@@ -59,6 +61,41 @@ class ImageAsset:
         return self.height / self.width if self.width else 1.0
 
 
+def header_size(raw: bytes) -> tuple[int, int] | None:
+    """Width and height in pixels read from a PNG or JPEG header, without decoding; None if unknown.
+
+    Read here rather than by Pillow, which refuses very large images with an error of its own
+    before telling their size.
+    """
+    if raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR" and len(raw) >= 24:
+        return int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+    if raw[:2] == b"\xff\xd8":  # JPEG: walk the segments to the first start-of-frame
+        pos = 2
+        while pos + 9 <= len(raw):
+            if raw[pos] != 0xFF:
+                return None
+            marker = raw[pos + 1]
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+                pos += 2
+                continue
+            length = int.from_bytes(raw[pos + 2:pos + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height = int.from_bytes(raw[pos + 5:pos + 7], "big")
+                width = int.from_bytes(raw[pos + 7:pos + 9], "big")
+                return width, height
+            pos += 2 + length
+    return None
+
+
+def _too_large(w: int, h: int) -> AssetError:
+    return AssetError(f"image is {w:,} x {h:,} pixels; the limit is "
+                      f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels (scale it down, e.g. to "
+                      "2,000 pixels wide)")
+
+
 def load_image(path: Path) -> ImageAsset:
     """Check and load an image: size and pixel limits before decoding, then a full decode."""
     size = path.stat().st_size
@@ -70,24 +107,47 @@ def load_image(path: Path) -> ImageAsset:
         return _load_svg(path, raw, digest)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise AssetError(f"'{path.name}' is not a PNG, JPEG or SVG image")
+    dims = header_size(raw)
+    if dims is not None and dims[0] * dims[1] > MAX_IMAGE_PIXELS:
+        raise _too_large(*dims)
     from PIL import Image, UnidentifiedImageError
+
+    kind = "an SVG" if path.suffix.lower() == ".svg" else \
+        "a PNG" if path.suffix.lower() == ".png" else "a JPEG"
+
+    def damaged(why: str = "") -> AssetError:
+        return AssetError(f"'{path.name}' cannot be read as an image{why}; it is damaged or not "
+                          f"really {kind}: open it in an image editor and save it again as PNG "
+                          "or JPEG")
 
     try:
         with Image.open(io.BytesIO(raw)) as im:  # reads the header only
             w, h = im.size
             if w * h > MAX_IMAGE_PIXELS:
-                raise AssetError(f"image is {w} x {h} pixels; the limit is "
-                                 f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels (scale it down)")
+                raise _too_large(w, h)
             if im.format not in ("PNG", "JPEG"):
                 raise AssetError(f"image is {im.format}; use PNG, JPEG or SVG")
             im.load()  # decode fully now, so a truncated file fails here, not mid-build
             dpi = im.info.get("dpi", (150, 150))[0] or 150
     except AssetError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise AssetError(f"image cannot be read ({exc.__class__.__name__}: {exc})") from None
+    except Image.DecompressionBombError:
+        raise AssetError(f"image is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
+                         "(scale it down)") from None
+    except UnidentifiedImageError:
+        raise damaged() from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct_error) as exc:
+        raise damaged(f" ({_reason(exc)})") from None
     scale = 72.0 / max(float(dpi), 72.0)
     return ImageAsset(path, "raster", w * scale, h * scale, raw, digest)
+
+
+def _reason(exc: Exception) -> str:
+    """An exception's message without memory addresses, which would vary from run to run."""
+    import re
+
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", str(exc)) or exc.__class__.__name__
+    return text[:1].lower() + text[1:]
 
 
 def _load_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
@@ -105,12 +165,22 @@ def _load_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
         raise AssetError(f"SVG cannot be read: {exc}") from None
     if root is None or not str(root.tag).endswith("svg"):
         raise AssetError("file is not an SVG image")
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise AssetError("SVG has a DOCTYPE (which can declare entities and pull in other "
+                         "files); remove the <!DOCTYPE ...> line")
     if sum(1 for _ in root.iter()) > 20_000:
         raise AssetError("SVG has more than 20,000 elements")
     for el in root.iter():
         for attr, value in el.attrib.items():
-            if attr.endswith("href") and not str(value).startswith("#"):
-                raise AssetError("SVG refers to another file or address; embed everything in it")
+            if attr.endswith("href") and not str(value).strip().startswith("#"):
+                raise AssetError(f"SVG refers to another file or address ({_short(value)}); "
+                                 "embed everything in it")
+            if _external_url(str(value)):
+                raise AssetError(f"SVG style refers to another file or address "
+                                 f"({_short(value)}); embed everything in it")
+        if str(el.tag).endswith("style") and _external_url(el.text or ""):
+            raise AssetError(f"SVG <style> refers to another file or address "
+                             f"({_short(el.text)}); embed everything in it")
     try:
         drawing = SvgRenderer(str(path)).render(root)
     except Exception as exc:  # svglib raises many kinds; all mean "cannot draw this"
@@ -118,6 +188,24 @@ def _load_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
     if drawing is None or drawing.width <= 0 or drawing.height <= 0:
         raise AssetError("SVG has no size (give it width and height or a viewBox)")
     return ImageAsset(path, "svg", float(drawing.width), float(drawing.height), drawing, digest)
+
+
+_URL = None
+
+
+def _external_url(text: str) -> bool:
+    """True when CSS text loads something outside the SVG: @import, or url() not to '#id'."""
+    import re
+
+    global _URL
+    if _URL is None:
+        _URL = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.IGNORECASE)
+    return bool(_URL.search(text))
+
+
+def _short(text) -> str:
+    text = " ".join(str(text).split())
+    return f"'{text[:60]}...'" if len(text) > 60 else f"'{text}'"
 
 
 def check_font(path: Path) -> str:
@@ -134,8 +222,17 @@ def check_font(path: Path) -> str:
         return name
     try:
         font = TTFont(name, str(path))
-    except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
-        raise AssetError(f"not a usable TrueType font ({exc})") from None
+    except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError,
+            struct_error) as exc:
+        if size == 0:
+            reason = "the file is empty"
+        elif isinstance(exc, KeyError):
+            reason = f"its '{exc.args[0]}' table is missing"
+        else:  # ReportLab's messages name the file by its full path: keep only its name
+            reason = _reason(exc).replace(f'"{path}"', "").replace(str(path), path.name)
+            reason = " ".join(reason.replace("corrupt TTF file", "damaged file:").split())
+        raise AssetError(f"'{path.name}' is not a usable TrueType font: {reason} (use a .ttf "
+                         "file; fonts with PostScript outlines, .otf, are not supported)") from None
     pdfmetrics.registerFont(font)
     return name
 

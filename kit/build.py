@@ -74,7 +74,7 @@ def build_pack(pack: Pack, options: Options = Options()) -> BuildResult:
     for _ in range(MAX_CONTENTS_PASSES):
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
                            furniture=furniture)
-        data = _render(pack_story(entries), theme, state, meta, pack.cover)
+        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents)
         placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
                   for e, d in zip(entries, pack.documents)]
         if placed == entries:
@@ -107,13 +107,17 @@ def _layout(doc: Document, ctx: Context) -> list:
     return _call(doc.layout, doc, ctx)
 
 
-def _render(story, theme, state, meta, doc: Document) -> bytes:
+def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
+    import re
+
     from reportlab.platypus.doctemplate import LayoutError
 
     try:
         data = render(story, theme, state, meta)
     except LayoutError as exc:
-        message = " ".join(str(exc).split())[:300]
+        current = getattr(state.current, "name", None)
+        doc = next((d for d in others if d.name == current), doc)
+        message = re.sub(r" at 0x[0-9a-fA-F]+", "", " ".join(str(exc).split()))[:300]
         raise ContentError([doc.source.problem(
             (), f"cannot lay this out: {message}. Shorten the longest word, cell or item.")])
     return data

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, Problem, display_path
+from .errors import ContentError, Problem, display_path, format_path
 
 try:  # the C parser is several times faster and keeps the same marks
     _Loader = yaml.CSafeLoader
@@ -133,8 +133,15 @@ class _Builder:
     def build(self, node, path: tuple, depth: int):
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"more than {MAX_NODES:,} values (counting alias expansions); "
-                                  "is this an alias bomb?", path)
+            # Aliases share one node, so the node's own mark is the anchor, and the full path
+            # runs deep into the expansion: point at the top-level field being read instead.
+            top = path[:1]
+            line, col = self.source.marks.get(top, (1, 1)) if top else (1, 1)
+            raise ContentError([Problem(
+                self.source.name, line, col, format_path(top),
+                f"more than {MAX_NODES:,} values once its aliases ('*name') are expanded; "
+                "this looks like an alias bomb ('billion laughs'): repeat fewer aliases, or "
+                "split the content into several documents")])
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep", path)
         self.source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -163,4 +170,7 @@ class _Builder:
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, f"YAML value: {exc.problem}", path) from None
         except ValueError as exc:  # e.g. an impossible date such as 2026-02-30
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise self.fail(node, f"'{node.value}' is not a real date ({exc}); dates are "
+                                      "written YYYY-MM-DD", path) from None
             raise self.fail(node, f"YAML value: {exc}", path) from None

@@ -21,11 +21,47 @@ def validate(source: Source, model: type[M], problems: list[Problem]) -> M | Non
     if data is None:
         data = {}
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
         found = [_problem(source, model, error) for error in exc.errors(include_url=False)]
         problems.extend(sorted(found, key=lambda p: (p.line, p.col)))
         return None
+    found = list(_too_long(source, data, ()))
+    if found:
+        problems.extend(found)
+        return None
+    return result
+
+
+MAX_HEADING = 200
+"""Longest title or heading: a heading cannot be split across pages, so it must fit on one."""
+MAX_CELL = 500
+"""Longest table cell: a table row cannot be split across pages, so it must fit on one."""
+
+
+def _too_long(source: Source, data, path: tuple):
+    """Problems for headings and table cells too long to fit on a page, wherever they are."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = path + (key,)
+            if key in ("title", "h2", "h3") and isinstance(value, str) \
+                    and len(value.strip()) > MAX_HEADING:
+                yield source.problem(here, f"a title or heading is limited to {MAX_HEADING} "
+                                           f"characters (this one has {len(value.strip()):,}); "
+                                           "put the rest in a paragraph under it")
+            elif key == "rows" and isinstance(value, list) and path[-1:] == ("table",):
+                for r, row in enumerate(value):
+                    for c, cell in enumerate(row if isinstance(row, list) else []):
+                        if isinstance(cell, str) and len(cell.strip()) > MAX_CELL:
+                            yield source.problem(
+                                here + (r, c), f"a table cell is limited to {MAX_CELL} "
+                                               f"characters (this one has {len(cell.strip()):,}); "
+                                               "put long text in a paragraph after the table")
+            else:
+                yield from _too_long(source, value, here)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _too_long(source, value, path + (i,))
 
 
 def describe(value) -> str:

@@ -74,9 +74,17 @@ class DocumentStart(Flowable):
 class Heading(Paragraph):
     """A heading that adds itself to the PDF outline at its level (1 = document title)."""
 
-    def __init__(self, text: str, style, level: int, key: str, plain_title: str):
-        super().__init__(text, style)
+    def __init__(self, text: str, style, level: int = 1, key: str = "", plain_title: str = "",
+                 **kw):
+        super().__init__(text, style, **kw)
         self.level, self.key, self.plain_title = level, key, plain_title
+
+    def split(self, aw, ah):
+        parts = super().split(aw, ah)
+        if parts:  # only the first part carries the outline entry
+            parts[0].level, parts[0].key, parts[0].plain_title = (self.level, self.key,
+                                                                  self.plain_title)
+        return parts
 
     def draw(self):
         state = getattr(self.canv, "kit_state", None)

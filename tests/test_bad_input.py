@@ -4,6 +4,11 @@ To add a case, drop in two files: `NAME.yaml` (the broken file; a first line
 `# target: kits/sample.yaml` says which file of the sample content it replaces, by default
 `en/documents/handout.yaml`) and `NAME.expected` (the exact error output). Run
 `pytest tests/test_bad_input.py --update-golden` to write a missing .expected, then read it.
+
+A case that needs more than one file is a folder instead, `NAME/`, whose files are copied over
+the sample content (`NAME/en/documents/handout.yaml`, `NAME/en/documents/broken.png`, ...).
+Files that would be large, or that git cannot hold (symlinks), are made at run time by a
+function registered in GENERATED under the case's name; it runs after the files are copied.
 """
 from __future__ import annotations
 
@@ -19,8 +24,69 @@ CASES = Path(__file__).parent / "bad_input"
 DEFAULT_TARGET = "en/documents/handout.yaml"
 
 
+def _big_file(root: Path) -> None:
+    """A document just over the size limit, made of valid YAML."""
+    from kit.loader import MAX_FILE_BYTES
+
+    line = "  - p: " + "A sentence that repeats. " * 8 + "\n"
+    text = "layout: handout\ntitle: Too big\nbody:\n"
+    text += line * (MAX_FILE_BYTES // len(line) + 1)
+    (root / DEFAULT_TARGET).write_text(text)
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height pixels (its data is not there)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) \
+        + chunk(b"IEND", b"")
+
+
+def _huge_image(root: Path) -> None:
+    (root / "en/documents/huge.png").write_bytes(_png_header(20_000, 20_000))
+
+
+def _symlink_out(root: Path) -> None:
+    """A valid image outside the content folder, reached through a symlink inside it."""
+    from PIL import Image
+
+    outside = root.parent / "outside"
+    outside.mkdir()
+    Image.new("RGB", (8, 8), "red").save(outside / "picture.png")
+    (root / "en/documents/picture.png").symlink_to(outside / "picture.png")
+    (root / "en/documents/pictures").symlink_to(outside, target_is_directory=True)
+
+
+GENERATED = {
+    "file-too-large": _big_file,
+    "image-huge-header": _huge_image,
+    "symlink-escape": _symlink_out,
+}
+"""Cases whose files are made at run time, by name."""
+
+
 def case_names():
-    return sorted(p.stem for p in CASES.glob("*.yaml"))
+    names = {p.stem for p in CASES.glob("*.yaml")} | {p.name for p in CASES.iterdir() if p.is_dir()}
+    return sorted(names | set(GENERATED))
+
+
+def prepare(name: str, root: Path) -> None:
+    """Break a copy of the sample content the way case `name` says."""
+    single = CASES / f"{name}.yaml"
+    if single.is_file():
+        raw = single.read_bytes()
+        (root / target_of(raw)).write_bytes(raw)
+    folder = CASES / name
+    if folder.is_dir():
+        shutil.copytree(folder, root, dirs_exist_ok=True)
+    if name in GENERATED:
+        GENERATED[name](root)
 
 
 def target_of(raw: bytes) -> str:
@@ -47,8 +113,7 @@ def run(root: Path, *args) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("name", case_names())
 def test_bad_input_case(name, sample_root, request):
-    raw = (CASES / f"{name}.yaml").read_bytes()
-    (sample_root / target_of(raw)).write_bytes(raw)
+    prepare(name, sample_root)
     out_dir = sample_root / "out"
     out_dir.mkdir()
     (out_dir / "sample.pdf").write_bytes(b"previous pack")
