@@ -113,6 +113,10 @@ def load_pack(kit_name: str, root: Path = CONTENT) -> Pack:
                 field_path, f"no document '{name}' in {display_path(dirs[-1] / 'documents')}/"
                             f"{_did_you_mean(name, known)}"))
             continue
+        if root.resolve() not in path.resolve().parents:  # e.g. a link to a file elsewhere
+            report.add(kit_source.problem(field_path, f"document '{name}' points outside the "
+                                                      "content folder (a link?); copy the file in"))
+            continue
         try:
             doc = load_document(name, path, kit, [root], report)
         except ContentError as exc:

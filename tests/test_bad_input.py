@@ -63,7 +63,15 @@ def _symlink_out(root: Path) -> None:
     (root / "en/documents/pictures").symlink_to(outside, target_is_directory=True)
 
 
+def _document_link_out(root: Path) -> None:
+    """A document that is a link to a file outside the content folder."""
+    outside = root.parent / "elsewhere.yaml"
+    shutil.move(root / "en/documents/handout.yaml", outside)
+    (root / "en/documents/handout.yaml").symlink_to(outside)
+
+
 GENERATED = {
+    "document-link-escape": _document_link_out,
     "file-too-large": _big_file,
     "image-huge-header": _huge_image,
     "symlink-escape": _symlink_out,
