@@ -138,9 +138,42 @@ def load_pack(kit_name: str, root: Path = CONTENT) -> Pack:
     if brand is not None:
         fonts = _load_fonts(brand, brand_source, brand_dir, root, report)
         logo = _load_logo(brand, brand_source, brand_dir, root, report)
+    if fonts is not None:
+        for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
+            report.extend(missing_glyphs(source, fonts))
     report.raise_if_errors()
     return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
+
+
+def missing_glyphs(source: Source, fonts) -> list[Problem]:
+    """Warnings for text the brand's fonts cannot show (it would print as blanks)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    faces = [pdfmetrics.getFont(getattr(fonts, k)).face.charToGlyph
+             for k in ("regular", "bold", "italic", "bold_italic")]
+    covered = set(faces[0]).intersection(*faces[1:])
+    problems = []
+
+    def walk(value, path):
+        if isinstance(value, str):
+            missing = sorted({c for c in value if ord(c) not in covered and not c.isspace()
+                              and ord(c) >= 32})
+            if missing:
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
+                more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+                problems.append(source.problem(
+                    path, f"the font cannot show {shown}{more}; they would print as blanks "
+                          "(use a brand font that has them, or leave them out)", "warning"))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+
+    walk(source.data, ())
+    return problems
 
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
