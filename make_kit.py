@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make_kit: build printable, fillable resource packs on secure attachment from YAML content.
 
-Exit status: 0 done, 1 internal error (a bug: please report it), 2 bad input or output folder.
+Exit status: 0 done, 1 internal error (a bug: please report it), 2 bad input, an output folder
+that cannot be written, or an interrupted build.
 """
 from __future__ import annotations
 
@@ -79,8 +80,9 @@ def main(argv=None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
-        return 130
+        print("interrupted: nothing was written; the previous output is unchanged.",
+              file=sys.stderr)
+        return 2
     except Exception as exc:  # an internal error: say so plainly, traceback only when asked
         if args.verbose:
             raise

@@ -141,3 +141,25 @@ def test_large_print_reflows_without_errors(sample_root, size):
     normal = build("sample", sample_root, documents=False)
     large = build("sample", sample_root, documents=False, large_print=True)
     assert large.pages["sample.pdf"] > normal.pages["sample.pdf"]
+
+
+def test_interrupted_build_leaves_previous_output_untouched(sample_root, monkeypatch):
+    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
+    before = digests(sample_root / "out")
+    import kit.output
+
+    real = kit.output.os.replace
+    calls = {"n": 0}
+
+    def interrupt_on_second(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(kit.output.os, "replace", interrupt_on_second)
+    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    assert code == 2
+    assert err == "interrupted: nothing was written; the previous output is unchanged.\n"
+    assert digests(sample_root / "out") == before
+    assert not [p for p in (sample_root / "out").iterdir() if p.name.startswith(".partial")]
