@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from reportlab.lib.colors import white as _WHITE
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import XMP
@@ -124,14 +125,60 @@ class BuildState:
         if not self.forms:
             return
         self.fields.append((lines.name, canv.getPageNumber() - 1))
-        # multi-line: size 0 (auto) so viewers and pypdf wrap typed text inside the field
+        form = canv.acroForm
+        # Multi-line: size 0 (auto) lets viewers and pypdf wrap typed text. The field is
+        # opaque white with the ruled lines drawn in its empty appearance: they show and print
+        # while it is empty, and typed text (whose line pitch no viewer lets us set) replaces
+        # them instead of being struck through.
         size = 0 if lines.multiline else min(11.0, lines.gap * 0.55)
-        canv.acroForm.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
-                                width=lines.width, height=lines.height - 2, relative=True,
-                                borderWidth=0, borderColor=None, fillColor=None,
-                                fontName="Helvetica", fontSize=size, maxlen=None,
-                                fieldFlags="multiline" if lines.multiline else "",
-                                value=lines.value or "")
+        form.txAP = _field_appearance(form, lines)
+        try:
+            form.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
+                           width=lines.width, height=lines.height - 2, relative=True,
+                           borderWidth=0, borderColor=None,
+                           fillColor=_WHITE if lines.multiline else None,
+                           fontName="Helvetica", fontSize=size, maxlen=None,
+                           fieldFlags="multiline" if lines.multiline else "",
+                           value=lines.value or "")
+        finally:
+            form.__dict__.pop("txAP", None)
+
+
+def field_unshowable(text: str) -> str:
+    """The characters of text that a form field's standard font cannot show."""
+    import reportlab.pdfbase.pdfdoc  # noqa: F401  (registers the extpdfdoc codec)
+
+    out = set()
+    for c in text:
+        try:
+            c.encode("extpdfdoc")
+        except UnicodeEncodeError:
+            out.add(c)
+    return "".join(sorted(out))
+
+
+def _field_appearance(form, lines):
+    """ReportLab's txAP for one field, with the value encoded as the field's font expects
+    (PDFDocEncoding, so ł, Œ or Š show) and, for multi-line fields, the ruled lines."""
+    original = type(form).txAP.__get__(form)
+    ops = ""
+    if lines.multiline:
+        r, g, b = lines.colour.red, lines.colour.green, lines.colour.blue
+        rules = [f"q {r:.3f} {g:.3f} {b:.3f} RG 0.6 w"]
+        for i in range(lines.lines):
+            y = lines.height - (i + 1) * lines.gap  # the page's rule, in field coordinates
+            rules.append(f"0 {y:.2f} m {lines.width:.2f} {y:.2f} l S")
+        ops = "\n".join(rules + ["Q"])
+
+    def appearance(key, value, *args, **kw):
+        value = value.encode("extpdfdoc", "replace").decode("latin-1") if value else value
+        ap = original(key, value, *args, **kw)
+        if ops:
+            ap.content = ap.content.replace("/Tx BMC", ops + "\n/Tx BMC", 1)
+            ap._af_refstr = ap.content + ap._af_refstr
+        return ap
+
+    return appearance
 
 
 def _roman(n: int) -> str:

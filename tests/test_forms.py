@@ -126,3 +126,30 @@ def test_flattened_copy_has_no_fields_and_prints_prefilled_values(sample_root):
         assert "/AcroForm" not in reader(data).trailer["/Root"]
     text = " ".join(page_texts(result.files["sample/referral.pdf"]))
     assert "Exampletown Surgery" in text and "01234 000000" in text
+
+
+def test_prefill_with_accents_keeps_the_value_and_warns_about_what_fields_cannot_show(sample_root):
+    from kit import content
+
+    doc = sample_root / "en" / "documents" / "referral.yaml"
+    doc.write_text(doc.read_text().replace("service: Exampletown Surgery",
+                                           "service: Clínica Niño Łódź Müller"))
+    pack = content.load_pack("sample", sample_root)
+    warnings = [str(w) for w in pack.warnings]
+    assert len(warnings) == 1 and "slots[0].prefill.service: a form field cannot show 'ź'" in \
+        warnings[0], warnings
+    from kit.build import Options, build_pack
+
+    data = build_pack(pack, Options()).files["sample/referral.pdf"]
+    assert reader(data).get_fields()["referral_doctor_service"]["/V"] == \
+        "Clínica Niño Łódź Müller"
+    # the appearance draws the value in the field font's encoding: Ł is code 0x95 there
+    from pypdf.generic import ContentStream
+
+    r = reader(data)
+    widget = next(a.get_object() for a in r.pages[0]["/Annots"]
+                  if a.get_object().get("/T") == "referral_doctor_service")
+    ap = widget["/AP"]["/N"].get_object()
+    shown = [op[0][0] for op in ContentStream(ap, r).operations if op[1] == b"Tj"]
+    assert bytes(shown[0].original_bytes if hasattr(shown[0], "original_bytes") else shown[0]) \
+        == "Clínica Niño Łód? Müller".encode("extpdfdoc")
