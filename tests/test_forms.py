@@ -153,3 +153,105 @@ def test_prefill_with_accents_keeps_the_value_and_warns_about_what_fields_cannot
     shown = [op[0][0] for op in ContentStream(ap, r).operations if op[1] == b"Tj"]
     assert bytes(shown[0].original_bytes if hasattr(shown[0], "original_bytes") else shown[0]) \
         == "Clínica Niño Łód? Müller".encode("extpdfdoc")
+
+
+class Pdfium:
+    """A PDF open in PDFium (the engine in Chrome) with its form environment, for clicking
+    and typing into fields as a parent would."""
+
+    def __init__(self, data: bytes):
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+
+        self.raw = raw
+        self.pdf = pdfium.PdfDocument(data)
+        self.pdf.init_forms()
+        self.form = self.pdf.formenv.raw
+        self.pages = {}
+        self.data = data
+
+    def page(self, index):
+        if index not in self.pages:
+            page = self.pdf[index]
+            self.raw.FORM_OnAfterLoadPage(page.raw, self.form)
+            self.pages[index] = page
+        return self.pages[index]
+
+    def widget(self, name):
+        for f in inventory(self.data):
+            if f["name"] == name:
+                return f
+        raise KeyError(name)
+
+    def click(self, name):
+        f = self.widget(name)
+        x0, y0, x1, y1 = f["rect"]
+        page = self.page(f["page"]).raw
+        self.raw.FORM_OnLButtonDown(self.form, page, 0, (x0 + x1) / 2, y1 - 4)
+        self.raw.FORM_OnLButtonUp(self.form, page, 0, (x0 + x1) / 2, y1 - 4)
+
+    def type(self, name, text):
+        self.click(name)
+        page = self.page(self.widget(name)["page"]).raw
+        for ch in text:
+            self.raw.FORM_OnChar(self.form, page, ord(ch), 0)
+        self.raw.FORM_ForceToKillFocus(self.form)
+
+    def annotation(self, name):
+        import ctypes
+
+        f = self.widget(name)
+        page = self.page(f["page"]).raw
+        for i in range(self.raw.FPDFPage_GetAnnotCount(page)):
+            annot = self.raw.FPDFPage_GetAnnot(page, i)
+            size = self.raw.FPDFAnnot_GetStringValue(annot, b"T", None, 0)
+            buf = ctypes.create_string_buffer(size)
+            self.raw.FPDFAnnot_GetStringValue(annot, b"T", ctypes.cast(buf, ctypes.POINTER(
+                self.raw.FPDF_WCHAR)), size)
+            if buf.raw.decode("utf-16-le").rstrip("\x00") == name:
+                return annot
+            self.raw.FPDFPage_CloseAnnot(annot)
+        raise KeyError(name)
+
+    def checked(self, name) -> bool:
+        annot = self.annotation(name)
+        try:
+            return bool(self.raw.FPDFAnnot_IsChecked(self.form, annot))
+        finally:
+            self.raw.FPDFPage_CloseAnnot(annot)
+
+    def value(self, name) -> str:
+        import ctypes
+
+        annot = self.annotation(name)
+        try:
+            size = self.raw.FPDFAnnot_GetFormFieldValue(self.form, annot, None, 0)
+            buf = ctypes.create_string_buffer(size)
+            self.raw.FPDFAnnot_GetFormFieldValue(self.form, annot, ctypes.cast(
+                buf, ctypes.POINTER(self.raw.FPDF_WCHAR)), size)
+            return buf.raw.decode("utf-16-le").rstrip("\x00")
+        finally:
+            self.raw.FPDFPage_CloseAnnot(annot)
+
+    def close(self):
+        self.pdf.close()
+
+
+@pytest.mark.parametrize("source", ["sample.pdf", "sample/checklist.pdf"])
+def test_checkbox_toggles_in_pdfium(source, sample_build):
+    viewer = Pdfium(sample_build.files[source])
+    name = "checklist_s1_comfort"
+    assert not viewer.checked(name)
+    viewer.click(name)
+    assert viewer.checked(name)
+    viewer.click(name)
+    assert not viewer.checked(name)
+    viewer.close()
+
+
+@pytest.mark.parametrize("source", ["sample.pdf", "sample/worksheet.pdf"])
+def test_typing_accented_text_in_pdfium(source, sample_build):
+    viewer = Pdfium(sample_build.files[source])
+    viewer.type("worksheet_calm", "Él está aquí; Łucja, Müller, Zoë.")
+    assert viewer.value("worksheet_calm") == "Él está aquí; Łucja, Müller, Zoë."
+    viewer.close()
