@@ -16,6 +16,9 @@ def parse_args(argv):
     parser.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
     parser.add_argument("--content", type=Path, default=None, metavar="DIR",
                         help="content folder (default: the bundled content/)")
+    parser.add_argument("--org", type=Path, default=None, metavar="DIR",
+                        help="organisation folder: its kits, brands, documents and overrides "
+                             "come first")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="build a kit's pack and its documents (default: default)")
     b.add_argument("kit", nargs="?", default="default", help="kit name or manifest path")
@@ -34,6 +37,8 @@ def parse_args(argv):
                        help="show tracebacks for errors")
         p.add_argument("--content", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                        help="content folder (default: the bundled content/)")
+        p.add_argument("--org", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                       help="organisation folder (kits, brands, documents, overrides)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -48,16 +53,18 @@ def main(argv=None) -> int:
     from kit.errors import ContentError
     from kit.output import OutputError
 
-    root = args.content or content.CONTENT
+    places = content.Places(args.content or content.CONTENT, args.org)
     try:
+        if args.org is not None and not args.org.is_dir():
+            raise ContentError.single(args.org, "organisation folder not found")
         if args.command == "build":
-            commands.build(root, args.kit, args.out, Options(large_print=args.large_print,
+            commands.build(places, args.kit, args.out, Options(large_print=args.large_print,
                                                        forms=not args.flatten,
                                                        documents=not args.pack_only))
         elif args.command == "check":
-            commands.check(root, args.kit)
+            commands.check(places, args.kit)
         elif args.command == "list":
-            commands.list_all(root)
+            commands.list_all(places)
         elif args.command == "schema":
             commands.schema_reference()
         return 0

@@ -9,9 +9,9 @@ from .build import Options, build_pack
 from .output import remove_stale, write_files
 
 
-def build(root: Path, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
+def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
     """Build a kit: the pack and each document, written atomically under out_dir."""
-    pack = content.load_pack(kit_name, root)
+    pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
     result = build_pack(pack, options)
     _warn([w for w in result.warnings if w not in pack.warnings])
@@ -24,9 +24,9 @@ def build(root: Path, kit_name: str, out_dir: Path, options: Options, say=print)
     return written
 
 
-def check(root: Path, kit_name: str, say=print) -> None:
+def check(places, kit_name: str, say=print) -> None:
     """Validate a kit without building it, and print each document's reading level."""
-    pack = content.load_pack(kit_name, root)
+    pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
     say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
         f"language {pack.kit.language}, {pack.kit.paper}")
@@ -43,12 +43,12 @@ def check(root: Path, kit_name: str, say=print) -> None:
     say("ok: no problems found")
 
 
-def list_all(root: Path, say=print) -> None:
+def list_all(places, say=print) -> None:
     """Print the kits, documents and layouts there are."""
     import layouts
 
-    say("kits:      " + ", ".join(content.list_kits(root)))
-    say("documents: " + ", ".join(content.list_documents("en", root)))
+    say("kits:      " + ", ".join(places.kits()))
+    say("documents: " + ", ".join(places.documents("en")))
     say("layouts:   " + ", ".join(layouts.LAYOUTS))
 
 

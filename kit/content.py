@@ -52,30 +52,70 @@ class Pack:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def content_dirs(language: str, root: Path = CONTENT) -> list[Path]:
-    """Folders searched for a language's files: en-GB, then en."""
-    dirs = [root / language]
-    if "-" in language:
-        dirs.append(root / language.split("-")[0])
-    return dirs
+@dataclass(frozen=True)
+class Places:
+    """Where a kit's files are looked for: the organisation folder first, then the stock content.
+
+    An organisation folder has the same shape as content/ (kits/, brands/, <language>/documents/;
+    documents/ and strings.yaml may also sit at its top), so updating the stock content never
+    touches it.
+    """
+
+    content: Path = CONTENT
+    org: Path | None = None
+
+    @property
+    def roots(self) -> list[Path]:
+        return [self.org, self.content] if self.org else [self.content]
+
+    def language_dirs(self, language: str) -> list[Path]:
+        base = language.split("-")[0]
+        dirs: list[Path] = []
+        for root in self.roots:
+            dirs += [root / language] + ([root / base] if base != language else [])
+            if root == self.org:
+                dirs.append(root)
+        return dirs
+
+    def kit(self, name: str) -> Path:
+        if name.endswith((".yaml", ".yml")):
+            return Path(name)
+        for root in self.roots:
+            if (root / "kits" / f"{name}.yaml").is_file():
+                return root / "kits" / f"{name}.yaml"
+        return self.roots[0] / "kits" / f"{name}.yaml"
+
+    def kits(self) -> list[str]:
+        return sorted({p.stem for r in self.roots for p in (r / "kits").glob("*.yaml")})
+
+    def brand_dir(self, name: str) -> Path:
+        for root in self.roots:
+            if (root / "brands" / name / "brand.yaml").is_file():
+                return root / "brands" / name
+        return self.roots[0] / "brands" / name
+
+    def brands(self) -> list[str]:
+        return sorted({p.parent.name for r in self.roots for p in (r / "brands").glob("*/brand.yaml")})
+
+    def documents(self, language: str = "en") -> list[str]:
+        return sorted({p.stem for d in self.language_dirs(language)
+                       for p in (d / "documents").glob("*.yaml")})
+
+    def inside(self, path: Path) -> bool:
+        real = path.resolve()
+        return any(r.resolve() in real.parents for r in self.roots)
 
 
-def find_kit(name: str, root: Path = CONTENT) -> Path:
-    """The manifest for a kit name (content/kits/NAME.yaml) or an explicit .yaml path."""
-    if name.endswith((".yaml", ".yml")):
-        return Path(name)
-    return root / "kits" / f"{name}.yaml"
+def _places(where) -> Places:
+    return where if isinstance(where, Places) else Places(content=Path(where))
 
 
-def list_kits(root: Path = CONTENT) -> list[str]:
-    return sorted(p.stem for p in (root / "kits").glob("*.yaml"))
+def list_kits(where=CONTENT) -> list[str]:
+    return _places(where).kits()
 
 
-def list_documents(language: str = "en", root: Path = CONTENT) -> list[str]:
-    names: set[str] = set()
-    for d in content_dirs(language, root):
-        names.update(p.stem for p in (d / "documents").glob("*.yaml"))
-    return sorted(names)
+def list_documents(language: str = "en", where=CONTENT) -> list[str]:
+    return _places(where).documents(language)
 
 
 def _find(dirs: list[Path], relative: str) -> Path | None:
@@ -85,20 +125,33 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
-def load_pack(kit_name: str, root: Path = CONTENT) -> Pack:
-    """Load and validate a kit and everything it names; raise ContentError listing every problem."""
+def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
+    """Load and validate a kit and everything it names; raise ContentError listing every problem.
+
+    `where` is the content folder or a Places (with an organisation folder); `family` holds the
+    `{{ family.* }}` variables of one personalised pack.
+    """
+    from .variables import group, org_variables
+
+    places = _places(where)
     report = Report()
-    kit_path = find_kit(kit_name, root)
+    kit_path = places.kit(kit_name)
     if not kit_path.is_file():
-        known = ", ".join(list_kits(root)) or "none"
+        known = ", ".join(places.kits()) or "none"
         raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
     kit_source = load_yaml(kit_path)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
 
-    dirs = content_dirs(kit.language, root)
+    dirs = places.language_dirs(kit.language)
     strings = _load_strings(dirs, kit, kit_source, report)
-    brand, brand_source, brand_dir = _load_brand(root, kit, kit_source, report)
+    brand, brand_source, brand_dir = _load_brand(places, kit, kit_source, report)
+    variables = {"org": group("org", org_variables(brand) if brand else {}),
+                 "family": group("family", family or {})}
+    for name in kit.overrides:
+        if name not in kit.documents and name != kit.cover:
+            report.add(kit_source.problem(("overrides", name), f"'{name}' is not a document of "
+                                                               "this kit", key=True))
 
     documents: list[Document] = []
     cover = None
@@ -108,17 +161,19 @@ def load_pack(kit_name: str, root: Path = CONTENT) -> Pack:
         if path is None:
             from .validate import _did_you_mean
 
-            known = list_documents(kit.language, root)
+            known = places.documents(kit.language)
             report.add(kit_source.problem(
-                field_path, f"no document '{name}' in {display_path(dirs[-1] / 'documents')}/"
+                field_path, f"no document '{name}' in "
+                            f"{display_path(next((d for d in dirs if (d / 'documents').is_dir()), dirs[0]) / 'documents')}/"
+                            f"{' or the stock content' if places.org else ''}"
                             f"{_did_you_mean(name, known)}"))
             continue
-        if root.resolve() not in path.resolve().parents:  # e.g. a link to a file elsewhere
+        if not places.inside(path):  # e.g. a link to a file elsewhere
             report.add(kit_source.problem(field_path, f"document '{name}' points outside the "
                                                       "content folder (a link?); copy the file in"))
             continue
         try:
-            doc = load_document(name, path, kit, [root], report)
+            doc = load_document(name, path, kit, places.roots, report, kit_source, variables)
         except ContentError as exc:
             report.extend(exc.problems)
             continue
@@ -136,8 +191,8 @@ def load_pack(kit_name: str, root: Path = CONTENT) -> Pack:
             documents.append(doc)
     fonts = logo = None
     if brand is not None:
-        fonts = _load_fonts(brand, brand_source, brand_dir, root, report)
-        logo = _load_logo(brand, brand_source, brand_dir, root, report)
+        fonts = _load_fonts(brand, brand_source, brand_dir, places, report)
+        logo = _load_logo(brand, brand_source, brand_dir, places, report)
     if fonts is not None:
         for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
             report.extend(missing_glyphs(source, fonts))
@@ -201,9 +256,17 @@ def unshowable_prefill(doc: Document) -> list[Problem]:
 
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
-                  report: Report) -> Document | None:
-    """Load, validate and filter one document file, loading its images."""
+                  report: Report, kit_source: Source | None = None,
+                  variables: dict | None = None) -> Document | None:
+    """Load one document file: apply the kit's overrides, fill in variables, validate, drop
+    other variants' blocks and load its images."""
+    from .variables import render_source, uses_templates
+
     source = load_yaml(path)
+    if name in kit.overrides and kit_source is not None:
+        apply_overrides(source, kit.overrides[name], kit_source, name, report)
+    if uses_templates(source.data):
+        source.data = render_source(source, variables or {}, report.problems)
     data = source.data
     if not isinstance(data, dict):
         report.add(source.problem((), "expected a mapping with 'layout:' and the document's "
@@ -234,6 +297,55 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
         except assets.AssetError as exc:
             report.add(source.problem(field_path + ("file",), str(exc)))
     return doc
+
+
+def parse_path(text: str) -> tuple | None:
+    """'body[3].p' -> ('body', 3, 'p'); None when it is not a field path."""
+    import re
+
+    parts: list = []
+    for piece in text.split("."):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)", piece)
+        if not m:
+            return None
+        parts.append(m.group(1))
+        parts += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
+    return tuple(parts)
+
+
+def apply_overrides(source: Source, overrides: dict, kit_source: Source, name: str,
+                    report: Report) -> None:
+    """Replace text fields of a stock document by path, as a kit's `overrides:` says."""
+    from .validate import describe
+
+    for text_path, value in overrides.items():
+        where = ("overrides", name, text_path)
+        path = parse_path(text_path)
+        if not path:
+            report.add(kit_source.problem(where, f"'{text_path}' is not a field path (write it "
+                                                 "like body[3].p or title)", key=True))
+            continue
+        parent, found = None, source.data
+        for part in path:
+            parent = found
+            ok = (isinstance(part, int) and isinstance(found, list) and part < len(found)) or \
+                (isinstance(part, str) and isinstance(found, dict) and part in found)
+            if not ok:
+                found = None
+                break
+            found = found[part]
+        if found is None:
+            report.add(kit_source.problem(where, f"no field '{text_path}' in {source.name}",
+                                          key=True))
+        elif not isinstance(found, str):
+            hint = ""
+            if isinstance(found, dict) and len(found) >= 1:
+                hint = f" (did you mean '{text_path}.{next(iter(found))}'?)"
+            report.add(kit_source.problem(where, f"'{text_path}' in {source.name} is "
+                                                 f"{describe(found)}; an override replaces "
+                                                 f"text{hint}", key=True))
+        else:
+            parent[path[-1]] = value
 
 
 def iter_images(model):
@@ -281,12 +393,11 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
     return validate(source, schema.Strings, report.problems)
 
 
-def _load_brand(root, kit, kit_source, report):
-    brand_dir = root / "brands" / kit.brand
+def _load_brand(places, kit, kit_source, report):
+    brand_dir = places.brand_dir(kit.brand)
     path = brand_dir / "brand.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.name for p in (root / "brands").iterdir() if p.is_dir())) \
-            if (root / "brands").is_dir() else "none"
+        known = ", ".join(places.brands()) or "none"
         report.add(kit_source.problem(("brand",), f"no brand '{kit.brand}' "
                                                   f"(expected {display_path(path)}; brands: {known})"))
         return None, None, brand_dir
@@ -298,18 +409,19 @@ def _load_brand(root, kit, kit_source, report):
     return validate(source, schema.Brand, report.problems), source, brand_dir
 
 
-def _load_fonts(brand, source, brand_dir, root, report):
+def _load_fonts(brand, source, brand_dir, places, report):
     from .theme import FontSet
 
     if brand.fonts is None:
         base, fonts, field_base = FONTS, DEFAULT_FONTS, None
-        root = FONTS
+        roots = [FONTS]
     else:
         base, fonts, field_base = brand_dir, brand.fonts, ("fonts",)
+        roots = places.roots
     names = {}
     for key in ("regular", "bold", "italic", "bold_italic"):
         try:
-            path = assets.resolve(base, getattr(fonts, key), [root, brand_dir])
+            path = assets.resolve(base, getattr(fonts, key), roots)
             names[key] = assets.check_font(path)
         except assets.AssetError as exc:
             if field_base is None:  # the bundled fonts are part of the install
@@ -320,11 +432,11 @@ def _load_fonts(brand, source, brand_dir, root, report):
     return FontSet(**names)
 
 
-def _load_logo(brand, source, brand_dir, root, report):
+def _load_logo(brand, source, brand_dir, places, report):
     if not brand.logo:
         return None
     try:
-        return assets.load_image(assets.resolve(brand_dir, brand.logo, [root, brand_dir]))
+        return assets.load_image(assets.resolve(brand_dir, brand.logo, places.roots))
     except assets.AssetError as exc:
         report.add(source.problem(("logo",), str(exc)))
         return None

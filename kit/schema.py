@@ -416,7 +416,13 @@ class Brand(Model):
     contact: list[Text] = []
     """Lines of contact details for the cover (address, phone, email)."""
     website: Text | None = None
-    """The organisation's website, printed in the footer."""
+    """The organisation's website, printed in the footer; `{{ org.website }}` in content."""
+    phone: Text | None = None
+    """The organisation's phone number; `{{ org.phone }}` in content."""
+    email: Text | None = None
+    """The organisation's email address; `{{ org.email }}` in content."""
+    address: Text | None = None
+    """The organisation's address on one line; `{{ org.address }}` in content."""
     footer: Text | None = None
     """Text for the left of every footer; the organisation's name when left out."""
 
@@ -471,6 +477,9 @@ class Kit(Model):
     """The documents in the pack, in order: file names (without .yaml) in content/<language>/documents/."""
     keywords: list[Text] = []
     """Keywords for the PDF metadata."""
+    overrides: dict[Name, dict[str, Text]] = {}
+    """Replacement text for fields of stock documents, by document and field path, e.g.
+    `basics: {"body[2].p": "Our own paragraph."}`; the stock files stay untouched."""
 
     @field_validator("documents")
     @classmethod

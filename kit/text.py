@@ -18,8 +18,24 @@ def escape(text: str) -> str:
     return _xml_escape(text, {'"': "&quot;"})
 
 
+_ESCAPES = {"\\\\": "\ue000", "\\*": "\ue001", "\\[": "\ue002", "\\]": "\ue003"}
+_UNESCAPE = {"\ue000": "\\", "\ue001": "*", "\ue002": "[", "\ue003": "]"}
+
+
 def inline(text: str, link_colour: str | None = None) -> str:
-    """ReportLab paragraph markup for inline content text with **bold**, *italic* and [links](url)."""
+    """ReportLab paragraph markup for inline content text with **bold**, *italic* and [links](url).
+
+    A backslash makes a mark literal: `\\*`, `\\[`, `\\]`, `\\\\` (variable values are escaped so).
+    """
+    for seq, placeholder in _ESCAPES.items():
+        text = text.replace(seq, placeholder)
+    out = _inline(text, link_colour)
+    for placeholder, char in _UNESCAPE.items():
+        out = out.replace(placeholder, char)
+    return out
+
+
+def _inline(text: str, link_colour: str | None) -> str:
     parts: list[str] = []
     pos = 0
     for match in _LINK.finditer(text):
