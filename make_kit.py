@@ -30,9 +30,19 @@ def parse_args(argv):
     b.add_argument("--pack-only", action="store_true", help="skip the per-document PDFs")
     c = sub.add_parser("check", help="validate a kit without building; print reading levels")
     c.add_argument("kit", nargs="?", default="default")
+    bt = sub.add_parser("batch", help="build one personalised pack per family (CSV or YAML)")
+    bt.add_argument("kit", help="kit name or manifest path")
+    bt.add_argument("families", type=Path, help="families file: .csv, or .yaml with a list")
+    bt.add_argument("--out", type=Path, default=None,
+                    help="output folder (default: output/KIT-families/)")
+    bt.add_argument("--name-column", default=None,
+                    help="column whose value names each pack (default: id, else the first)")
+    bt.add_argument("--jobs", type=int, default=None, help="processes to use (default: all cores)")
+    bt.add_argument("--flatten", action="store_true", help="print-ready packs without fields")
+    bt.add_argument("--no-progress", action="store_true", help="no progress bar")
     ls = sub.add_parser("list", help="list kits, documents and layouts")
     sc = sub.add_parser("schema", help="print the content format: every field and what it means")
-    for p in (b, c, ls, sc):
+    for p in (b, c, bt, ls, sc):
         p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                        help="show tracebacks for errors")
         p.add_argument("--content", type=Path, default=argparse.SUPPRESS, metavar="DIR",
@@ -61,6 +71,15 @@ def main(argv=None) -> int:
             commands.build(places, args.kit, args.out, Options(large_print=args.large_print,
                                                        forms=not args.flatten,
                                                        documents=not args.pack_only))
+        elif args.command == "batch":
+            from kit import batch
+
+            out = args.out or Path("output") / f"{Path(args.kit).stem}-families"
+            summary = batch.run(places, args.kit, args.families, out,
+                                Options(forms=not args.flatten, documents=False),
+                                name_column=args.name_column, jobs=args.jobs,
+                                progress=not args.no_progress)
+            return 2 if summary.failed else 0
         elif args.command == "check":
             commands.check(places, args.kit)
         elif args.command == "list":

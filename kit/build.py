@@ -10,7 +10,7 @@ from layouts.parts import Context
 
 from .content import Document, Pack
 from .errors import ContentError, Problem
-from .render import BuildState, DocumentBreak, Furniture, Metadata, render
+from .render import BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, render
 from .theme import make_theme
 
 MAX_CONTENTS_PASSES = 4
@@ -36,8 +36,10 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def build_pack(pack: Pack, options: Options = Options()) -> BuildResult:
-    """Render the pack and (unless options say not to) each document on its own."""
+def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = None) -> BuildResult:
+    """Render the pack and (unless options say not to) each document on its own.
+
+    `prefill` maps form field names to values (a family's row in a batch)."""
     kit, brand = pack.kit, pack.brand
     large = kit.large_print if options.large_print is None else options.large_print
     theme = make_theme(kit.paper, pack.fonts, brand.colours.model_dump(), large)
@@ -73,7 +75,7 @@ def build_pack(pack: Pack, options: Options = Options()) -> BuildResult:
     entries = [Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
     for _ in range(MAX_CONTENTS_PASSES):
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
-                           furniture=furniture)
+                           furniture=furniture, prefill=dict(prefill or {}))
         data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents)
         placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
                   for e, d in zip(entries, pack.documents)]
@@ -85,7 +87,8 @@ def build_pack(pack: Pack, options: Options = Options()) -> BuildResult:
 
     if options.documents:
         for doc in pack.documents:
-            state = BuildState(front=set(), forms=options.forms, furniture=furniture)
+            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
+                               prefill=dict(prefill or {}))
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
                                 subject=doc.model.summary or kit.title,
                                 keywords=list(kit.keywords) + list(doc.model.keywords),
@@ -104,7 +107,24 @@ def _call(layout: str, doc: Document, ctx: Context) -> list:
 
 
 def _layout(doc: Document, ctx: Context) -> list:
+    if doc.included is not None:
+        return included_story(doc)
     return _call(doc.layout, doc, ctx)
+
+
+def included_story(doc: Document) -> list:
+    """An organisation's PDF: its outline entry and one placeholder page per page."""
+    from reportlab.platypus import PageBreak
+
+    from layouts.parts import DocumentStart
+
+    m = doc.model
+    story = [DocumentStart(doc.name, m.title, m.short_title or m.title, m.crisis_notice)]
+    for i in range(doc.included.pages):
+        if i:
+            story.append(PageBreak())
+        story.append(IncludedPage(doc.included, i))
+    return story
 
 
 def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
@@ -114,6 +134,11 @@ def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
 
     try:
         data = render(story, theme, state, meta)
+        if state.placements:
+            from .include import Placement, place
+
+            data = place(data, [Placement(page, pdf, index, box)
+                                for page, pdf, index, box in state.placements])
     except LayoutError as exc:
         current = getattr(state.current, "name", None)
         doc = next((d for d in others if d.name == current), doc)

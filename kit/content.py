@@ -29,6 +29,8 @@ class Document:
     source: Source
     model: object
     assets: dict = field(default_factory=dict)
+    included: object = None
+    """For an organisation's PDF: the checked file (kit/include.py)."""
 
     @property
     def layout(self) -> str:
@@ -148,8 +150,9 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     brand, brand_source, brand_dir = _load_brand(places, kit, kit_source, report)
     variables = {"org": group("org", org_variables(brand) if brand else {}),
                  "family": group("family", family or {})}
+    names = [schema.entry_name(e) for e in kit.documents]
     for name in kit.overrides:
-        if name not in kit.documents and name != kit.cover:
+        if name not in names and name != kit.cover:
             report.add(kit_source.problem(("overrides", name), f"'{name}' is not a document of "
                                                                "this kit", key=True))
 
@@ -157,6 +160,11 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     cover = None
     for index, name in enumerate([kit.cover] + list(kit.documents)):
         field_path = ("cover",) if index == 0 else ("documents", index - 1)
+        if isinstance(name, schema.PdfEntry):
+            doc = _load_included(name, kit_path, places, kit_source, field_path, report)
+            if doc is not None:
+                documents.append(doc)
+            continue
         path = _find(dirs, f"documents/{name}.yaml")
         if path is None:
             from .validate import _did_you_mean
@@ -197,10 +205,32 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
         for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
             report.extend(missing_glyphs(source, fonts))
     for doc in documents:
-        report.extend(unshowable_prefill(doc))
+        if doc.included is None:
+            report.extend(unshowable_prefill(doc))
     report.raise_if_errors()
     return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
+
+
+def _load_included(entry, kit_path, places, kit_source, field_path, report):
+    """An organisation's PDF named in a kit, checked and loaded."""
+    from .include import load_pdf
+
+    base = kit_path.resolve().parent.parent
+    try:
+        path = assets.resolve(base, entry.pdf, places.roots)
+        included = load_pdf(path)
+    except assets.AssetError as exc:
+        report.add(kit_source.problem(field_path + ("pdf",), str(exc)))
+        return None
+    doc = Document(entry.name, kit_source, entry)
+    doc.included = included
+    if not included.tagged:
+        report.add(kit_source.problem(
+            field_path + ("pdf",), f"'{entry.pdf}' is not a tagged PDF: screen readers cannot "
+                                   "follow it, and the pack cannot conform to PDF/UA with it in",
+            "warning"))
+    return doc
 
 
 def missing_glyphs(source: Source, fonts) -> list[Problem]:

@@ -17,7 +17,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        where = (f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}") \
+            if self.line else self.file
         field_part = f"{self.path}: " if self.path else ""
         return f"{where}: {self.severity}: {field_part}{self.message}"
 

@@ -64,6 +64,25 @@ class DocumentBreak(Flowable):
         return 0, 0
 
 
+class IncludedPage(Flowable):
+    """Holds a page for one page of an organisation's PDF (placed after rendering)."""
+
+    def __init__(self, pdf, index: int):
+        super().__init__()
+        self.pdf, self.index = pdf, index
+
+    def wrap(self, aw, ah):
+        self._frame = (aw, ah)
+        return aw, ah - 1
+
+    def draw(self):
+        state = getattr(self.canv, "kit_state", None)
+        if state is not None:
+            frame = self.canv._doctemplate.frame
+            state.placements.append((self.canv.getPageNumber() - 1, self.pdf, self.index,
+                                     (frame._x1, frame._y1, frame._width, frame._height)))
+
+
 class BlankPageNotice(Flowable):
     """Zero-size content for a padding page (the notice is drawn as page furniture)."""
 
@@ -87,6 +106,10 @@ class BuildState:
     outline_level: int = -1
     fields: list[tuple[str, int]] = field(default_factory=list)
     pages: int = 0
+    prefill: dict = field(default_factory=dict)
+    """Values for form fields by name, over the content's own (a family's row)."""
+    placements: list = field(default_factory=list)
+    """(page index, IncludedPdf, its page, writing area) for each organisation PDF page."""
 
     def start_document(self, canv, marker) -> None:
         page = canv.getPageNumber() - 1
@@ -116,7 +139,9 @@ class BuildState:
         if not self.forms:
             return
         self.fields.append((box.name, canv.getPageNumber() - 1))
+        ticked = str(self.prefill.get(box.name, "")).strip().lower() in TICKED
         canv.acroForm.checkbox(name=box.name, tooltip=box.tooltip, x=0, y=0, size=box.size,
+                               checked=ticked,
                                relative=True, buttonStyle="check", borderWidth=0,
                                borderColor=None, fillColor=None, textColor=box.colour,
                                fieldFlags="", forceBorder=False)
@@ -139,9 +164,13 @@ class BuildState:
                            fillColor=_WHITE if lines.multiline else None,
                            fontName="Helvetica", fontSize=size, maxlen=None,
                            fieldFlags="multiline" if lines.multiline else "",
-                           value=lines.value or "")
+                           value=str(self.prefill.get(lines.name, lines.value or "")))
         finally:
             form.__dict__.pop("txAP", None)
+
+
+TICKED = {"x", "yes", "y", "true", "1", "ticked", "checked", "on"}
+"""Values of a families column that tick a checkbox field."""
 
 
 def field_unshowable(text: str) -> str:

@@ -452,6 +452,45 @@ class Crisis(Model):
     """The numbers to call, one per line (e.g. "Emergency: call 911")."""
 
 
+class PdfEntry(Model):
+    """An organisation's own PDF in a kit's documents (a consent form, a services leaflet)."""
+
+    pdf: Text
+    """The PDF file, relative to the folder that holds the kit's kits/ folder."""
+    title: Text
+    """Its title in the contents, the outline and the running header."""
+    summary: Text | None = None
+    """One sentence for the contents."""
+    short_title: Text | None = None
+    """A shorter title for the running header."""
+    id: Name | None = None
+    """Name of its own file in output/KIT/; made from the PDF's file name when left out."""
+
+    layout: Literal["pdf"] = "pdf"
+    """Always "pdf" (set by the engine)."""
+    crisis_notice: bool = False
+    """Print the kit's crisis notice at the foot of its pages."""
+    keywords: list[Text] = []
+    """Words added to the PDF's keywords."""
+    url: None = None
+
+    @property
+    def name(self) -> str:
+        from .text import slug
+
+        return self.id or slug(self.pdf.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
+DocumentEntry = Annotated[
+    Union[Annotated[Name, Tag("entry:name")], Annotated[PdfEntry, Tag("entry:pdf")]],
+    Discriminator(lambda v: "entry:name" if isinstance(v, str) else "entry:pdf")]
+
+
+def entry_name(entry) -> str:
+    """The document name of a kit's documents entry."""
+    return entry if isinstance(entry, str) else entry.name
+
+
 class Kit(Model):
     title: Text
     """The pack's title, used in the metadata and the file name's description."""
@@ -473,8 +512,9 @@ class Kit(Model):
     """Optional content to include, e.g. [adoption]; blocks marked with another variant are left out."""
     cover: Name = "front-matter"
     """The cover document (layout: cover), which also holds the front matter."""
-    documents: list[Name] = Field(min_length=1)
-    """The documents in the pack, in order: file names (without .yaml) in content/<language>/documents/."""
+    documents: list[DocumentEntry] = Field(min_length=1)
+    """The documents in the pack, in order: names of document files (without .yaml), or
+    `{pdf: FILE, title: TITLE}` for a PDF of the organisation's own."""
     keywords: list[Text] = []
     """Keywords for the PDF metadata."""
     overrides: dict[Name, dict[str, Text]] = {}
@@ -485,7 +525,7 @@ class Kit(Model):
     @classmethod
     def _no_repeats(cls, value):
         seen = set()
-        for name in value:
+        for name in map(entry_name, value):
             if name in seen:
                 raise ValueError(f"'{name}' is listed twice")
             seen.add(name)

@@ -390,12 +390,14 @@ class WritingLines(Flowable):
         state = getattr(c, "kit_state", None)
         if state is not None and self.name and state.forms:
             state.textfield(c, self)
-        elif self.value:  # printed copy: the pre-filled value as plain text on the first line
+        elif (state.prefill.get(self.name) if state is not None and self.name else None) \
+                or self.value:  # printed copy: the pre-filled value as plain text
+            value = (state.prefill.get(self.name) if state is not None else None) or self.value
             c.saveState()
             c.setFillColor(self.text_colour or self.colour)
             size = min(11.0, self.gap * 0.55)
             c.setFont(self.font, size)
-            c.drawString(2, self.height - self.gap + 2 + self.gap * 0.28, self.value)
+            c.drawString(2, self.height - self.gap + 2 + self.gap * 0.28, value)
             c.restoreState()
 
 

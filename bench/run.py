@@ -1,0 +1,586 @@
+#!/usr/bin/env python3
+"""Benchmark: attachment-kit (ReportLab) against Typst building the same default pack.
+
+    python bench/run.py              full run (bulk of 1000 packs; about 5-6 minutes on 2 cores)
+    python bench/run.py --quick      smoke run (bulk of 50, fewer repeats; about 30-40 s)
+    python bench/run.py --runs 9     repeats per timed figure (default 5; --quick: 2)
+    python bench/run.py --bulk 200   packs in the bulk figure (default 1000; --quick: 50)
+
+Prints a table (Markdown) and writes every figure, with its raw samples, to
+bench/results/latest.json. See bench/README.md for what each figure means.
+
+This module imports only the standard library at the top: the bulk figure starts its workers
+with the "spawn" method, which re-imports this file in each worker, and a worker should hold
+only what its engine needs (its memory is one of the figures).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+for p in (str(ROOT), str(BENCH)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+KIT = "default"
+WORKERS = 2
+GROWTH_WINDOW = 100
+"""Memory growth compares a worker's RSS after its first 100 builds with its RSS at the end."""
+GROWTH_LIMIT_MB = 5.0
+
+TARGETS = {
+    "warm": "warm time per pack <= Typst's",
+    "bulk": "bulk throughput >= 2x Typst's",
+    "cold": "cold build <= 1.5x Typst's",
+    "peak": "peak memory <= 150 MB",
+    "growth": f"no memory growth across the bulk run (growth <= {GROWTH_LIMIT_MB:g} MB)",
+}
+
+
+def personal_line(i: int) -> str:
+    """The one line that differs between packs: the cover's audience line, like a family name."""
+    return f"Prepared for family no. {i:04d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def summary(samples: list[float]) -> dict:
+    """Median, min, max and the samples themselves."""
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "n": len(samples), "samples": samples}
+
+
+def rss_kb() -> int:
+    """This process's resident set size now, in KiB (Linux /proc; else the peak)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except OSError:
+        return peak_kb()
+
+
+def peak_kb() -> int:
+    """This process's peak resident set size, in KiB.
+
+    /proc/self/status VmHWM on Linux: the peak of this process's own memory since it started.
+    Not getrusage's ru_maxrss: in a process started by fork + exec (subprocess, and the
+    "spawn" workers) that counts the parent's memory copied at the fork, before the exec,
+    and so reported the benchmark's own 200+ MB for every worker."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
+
+
+def cpu_s() -> float:
+    """CPU time used so far by this process (all its threads) and its waited-for children."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn, runs: int, warmup: int = 1) -> dict:
+    """Call fn(i) warmup times untimed, then runs times timed; seconds per call (wall clock),
+    with the CPU seconds per call beside them (more than the wall time when the work runs on
+    several threads)."""
+    for i in range(warmup):
+        fn(-1 - i)
+    samples, cpu = [], []
+    for i in range(runs):
+        c = cpu_s()
+        t = time.perf_counter()
+        fn(i)
+        samples.append(time.perf_counter() - t)
+        cpu.append(cpu_s() - c)
+    return summary(samples) | {"cpu": summary(cpu)}
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# attachment-kit
+
+
+def personalised(pack, i: int):
+    """The pack with its cover's audience line changed: a different PDF, no engine change."""
+    import dataclasses
+
+    cover = pack.cover
+    model = cover.model.model_copy(update={"audience": personal_line(i)})
+    return dataclasses.replace(pack, cover=dataclasses.replace(cover, model=model))
+
+
+def kit_cold(runs: int, pack_only: bool = False) -> dict:
+    """`python make_kit.py build default --out TMP` as a whole process, command to exit."""
+    def run(i):
+        with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
+            cmd = [sys.executable, "make_kit.py", "build", KIT, "--out", tmp]
+            if pack_only:
+                cmd.append("--pack-only")
+            subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return timed(run, runs)
+
+
+def kit_warm(runs: int) -> tuple[dict, dict]:
+    """build_pack(pack, Options(documents=False)) in one process, the pack loaded once."""
+    from kit.build import Options, build_pack
+    from kit.content import load_pack
+
+    pack = load_pack(KIT)
+    packs = {i: personalised(pack, i) for i in range(-1, runs)}
+    stats = timed(lambda i: build_pack(packs[i], Options(documents=False)), runs)
+    result = build_pack(pack, Options(documents=False))
+    name = f"{pack.name}.pdf"
+    size, pages = len(result.files[name]), result.pages[name]
+    return stats, {"bytes": size, "pages": pages, "bytes_per_page": size / pages}
+
+
+EDIT = ("You do not need to be a perfect parent", "You do not need to be a flawless parent")
+"""The one-word change for the rebuild figure (in basics: its first paragraph)."""
+
+
+def kit_rebuild(runs: int, documents: bool) -> dict:
+    """Build from a copy of content/, change one word in one document, load and build again
+    in the same process; the second load and build is timed."""
+    from kit.build import Options, build_pack
+    from kit.content import load_pack
+
+    options = Options(documents=documents)
+    samples = []
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
+        root = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content", root)
+        doc = root / "en" / "documents" / "basics.yaml"
+        text = doc.read_text(encoding="utf-8")
+        assert EDIT[0] in text, "the rebuild figure's sentence is no longer in basics.yaml"
+        build_pack(load_pack(KIT, root), options)  # the build before the change (untimed)
+        for i in range(runs + 1):  # the first change is a warm-up
+            old, new = EDIT if i % 2 == 0 else EDIT[::-1]
+            text = text.replace(old, new, 1)
+            doc.write_text(text, encoding="utf-8")
+            t = time.perf_counter()
+            result = build_pack(load_pack(KIT, root), options)
+            elapsed = time.perf_counter() - t
+            assert result.files, "no output"
+            if i:
+                samples.append(elapsed)
+    return summary(samples)
+
+
+# ---------------------------------------------------------------------------------------------
+# Typst
+
+
+def typst_available() -> str | None:
+    try:
+        import typst
+    except ImportError:
+        return None
+    return getattr(typst, "__version__", "?")
+
+
+def typst_source() -> str:
+    from kit.content import load_pack
+
+    import typst_pack
+
+    return typst_pack.typst_source(load_pack(KIT))
+
+
+_TYPST_COLD = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+               "font_paths=[sys.argv[3]], ignore_system_fonts=True, root='/')")
+
+
+def typst_cold(source: str, runs: int) -> dict:
+    """A new Python process that imports typst and compiles the pack's .typ once."""
+    import typst_pack
+
+    with tempfile.TemporaryDirectory(prefix="bench-typst-") as tmp:
+        src = Path(tmp) / "pack.typ"
+        src.write_text(source, encoding="utf-8")
+
+        def run(i):
+            subprocess.run([sys.executable, "-c", _TYPST_COLD, str(src), str(Path(tmp) / "pack.pdf"),
+                            str(typst_pack.FONT_DIR)], cwd=ROOT, check=True)
+        return timed(run, runs)
+
+
+def typst_cold_from_yaml(runs: int) -> dict:
+    """A new process that loads the YAML with the kit's loader, writes the markup and compiles
+    it (bench/typst_pack.py): the whole path from content to PDF through Typst."""
+    def run(i):
+        with tempfile.TemporaryDirectory(prefix="bench-typst-") as tmp:
+            subprocess.run([sys.executable, str(BENCH / "typst_pack.py"), KIT, "--out",
+                            str(Path(tmp) / "pack.pdf")], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
+    return timed(run, runs)
+
+
+def typst_warm(source: str, runs: int) -> tuple[dict, dict, dict]:
+    """Compile repeatedly in one process, the cover line changed each time.
+
+    typst.compile() makes a new compiler (world) per call: nothing is reused, each compile is
+    a full one (checked: identical inputs take as long as changed ones). A reused
+    typst.Compiler caches (comemo): identical input then takes ~10% of the time, and a
+    changed cover line ~25%; that incremental figure is reported beside the full one.
+    """
+    import typst_pack
+
+    full = timed(lambda i: typst_pack.compile_source(typst_pack.personalise(source,
+                                                                            personal_line(i))),
+                 runs)
+    comp = typst_pack.compiler()
+    typst_pack.compile_source(source, comp)  # fill the cache
+    incremental = timed(lambda i: typst_pack.compile_source(
+        typst_pack.personalise(source, personal_line(i)), comp), runs)
+    data = typst_pack.compile_source(source)
+    pages = _pdf_pages(data)
+    return full, incremental, {"bytes": len(data), "pages": pages,
+                               "bytes_per_page": len(data) / pages}
+
+
+def typst_rebuild(source: str, runs: int) -> dict:
+    """Compile, change one word, compile again with the same compiler (as `typst watch`
+    does); the second compile is timed."""
+    import typst_pack
+
+    assert EDIT[0] in source
+    comp = typst_pack.compiler()
+    typst_pack.compile_source(source, comp)
+    samples = []
+    for i in range(runs + 1):
+        old, new = EDIT if i % 2 == 0 else EDIT[::-1]
+        source = source.replace(old, new, 1)
+        t = time.perf_counter()
+        typst_pack.compile_source(source, comp)
+        if i:
+            samples.append(time.perf_counter() - t)
+    return summary(samples)
+
+
+def _pdf_pages(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk: n builds over a pool of worker processes, each worker reporting its memory
+
+_W: dict = {}
+
+
+def _worker_init(engine: str, payload) -> None:
+    _W["engine"], _W["count"] = engine, 0
+    if engine == "kit":
+        from kit.build import Options, build_pack
+        from kit.content import load_pack
+
+        pack = load_pack(payload)
+        _W["build"] = lambda i: build_pack(personalised(pack, i),
+                                           Options(documents=False)).files[f"{pack.name}.pdf"]
+    else:
+        import typst_pack
+
+        _W["build"] = lambda i: typst_pack.compile_source(
+            typst_pack.personalise(payload, personal_line(i)))
+
+
+def _worker_build(i: int) -> tuple:
+    start = time.monotonic()
+    data = _W["build"](i)
+    end = time.monotonic()
+    _W["count"] += 1
+    return os.getpid(), _W["count"], start, end, len(data), rss_kb(), peak_kb()
+
+
+def bulk(n: int, engine: str = "kit", workers: int = WORKERS, payload=None) -> dict:
+    """n warm builds over `workers` processes (ProcessPoolExecutor, spawn): wall time, packs
+    per second, each worker's peak RSS, and memory growth (RSS after a worker's first 100
+    builds against its RSS at the end).
+
+    engine "kit": build_pack(Options(documents=False)) on the default pack, loaded once per
+    worker; engine "typst": typst.compile() of the pack's markup (payload). Either way each
+    build changes the cover's audience line, so every PDF differs.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if payload is None:
+        payload = KIT if engine == "kit" else typst_source()
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_init, initargs=(engine, payload)) as pool:
+        rows = list(pool.map(_worker_build, range(n), chunksize=1))
+    total = time.monotonic() - t0
+    first, last = min(r[2] for r in rows), max(r[3] for r in rows)
+    wall = last - first  # first build's start to last build's end: no pool start-up
+    per_worker = {}
+    for pid, seq, _s, _e, _b, rss, peak in rows:
+        per_worker.setdefault(pid, []).append((seq, rss, peak))
+    workers_out = []
+    for pid, samples in per_worker.items():
+        samples.sort()
+        rss = [s[1] for s in samples]
+        k = min(GROWTH_WINDOW, len(rss) // 2)
+        w = max(1, min(10, k))
+        after_first = statistics.median(rss[k - w:k]) if k else rss[0]
+        at_end = statistics.median(rss[-w:])
+        workers_out.append({
+            "pid": pid, "builds": len(rss), "window": k,
+            "rss_after_first_mb": after_first / 1024, "rss_at_end_mb": at_end / 1024,
+            "growth_mb": (at_end - after_first) / 1024,
+            "peak_mb": max(s[2] for s in samples) / 1024,
+        })
+    latencies = [r[3] - r[2] for r in rows]
+    return {
+        "engine": engine, "n": n, "workers": workers, "wall_s": wall, "wall_with_startup_s": total,
+        "packs_per_s": n / wall, "latency": summary(latencies) | {"samples": None},
+        "peak_mb": max(w["peak_mb"] for w in workers_out),
+        "growth_mb": max(w["growth_mb"] for w in workers_out),
+        "bytes_total": sum(r[4] for r in rows), "per_worker": workers_out,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def _fmt_s(x: float) -> str:
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def _fmt_stat(st: dict | None, fmt=_fmt_s) -> str:
+    if st is None:
+        return "n/a"
+    return f"{fmt(st['median'])} ({fmt(st['min'])}–{fmt(st['max'])})"
+
+
+def _ratio(a, b) -> str:
+    if a is None or b is None or not b:
+        return "n/a"
+    return f"{a / b:.2f}×"
+
+
+def verdicts(r: dict) -> dict:
+    """Each target: met or not, and by how much."""
+    k, t = r["kit"], r.get("typst") or {}
+    out = {}
+
+    def put(key, ok, detail):
+        out[key] = {"target": TARGETS[key], "met": ok, "detail": detail}
+
+    if t:
+        ratio = k["warm"]["median"] / t["warm"]["median"]
+        put("warm", ratio <= 1, f"{ratio:.2f}× Typst's time per pack (target ≤ 1×)")
+        ratio = k["bulk"]["packs_per_s"] / t["bulk"]["packs_per_s"]
+        put("bulk", ratio >= 2, f"{ratio:.2f}× Typst's packs/s (target ≥ 2×)")
+        ratio = k["cold"]["median"] / t["cold"]["median"]
+        put("cold", ratio <= 1.5, f"{ratio:.2f}× Typst's time (target ≤ 1.5×)")
+    else:
+        for key in ("warm", "bulk", "cold"):
+            put(key, None, "not measured: Typst is not installed (pip install typst)")
+    peak = k["bulk"]["peak_mb"]
+    put("peak", peak <= 150, f"{peak:.0f} MB per worker process (target ≤ 150 MB)")
+    growth = k["bulk"]["growth_mb"]
+    put("growth", growth <= GROWTH_LIMIT_MB,
+        f"{growth:+.1f} MB from build {k['bulk']['per_worker'][0]['window']} to the last "
+        f"(target ≤ {GROWTH_LIMIT_MB:g} MB)")
+    return out
+
+
+def table(r: dict) -> str:
+    k, t = r["kit"], r.get("typst") or {}
+    v = r["verdicts"]
+    tb, kb = t.get("bulk"), k["bulk"]
+
+    def verdict(key):
+        m = v[key]["met"]
+        return "–" if m is None else ("**met**" if m else "**not met**")
+
+    def med(d, key):
+        return d[key]["median"] if d.get(key) else None
+
+    mb = lambda x: f"{x:.0f} MB"  # noqa: E731
+    rows = [
+        ("Cold build, whole process (make_kit build: pack + 11 documents)",
+         _fmt_stat(k["cold"]), _fmt_stat(t.get("cold")), _ratio(med(k, "cold"), med(t, "cold")),
+         "≤ 1.5×", verdict("cold")),
+    ]
+    if k.get("cold_pack_only"):
+        rows.append(("Cold build, pack only (--pack-only)", _fmt_stat(k["cold_pack_only"]),
+                     _fmt_stat(t.get("cold")), _ratio(med(k, "cold_pack_only"), med(t, "cold")),
+                     "", ""))
+    if t.get("cold_from_yaml"):
+        rows.append(("Typst cold incl. YAML load + markup (bench/typst_pack.py)", "",
+                     _fmt_stat(t["cold_from_yaml"]), _ratio(med(k, "cold"), med(t, "cold_from_yaml")),
+                     "", ""))
+    rows += [
+        ("Warm build per pack, one process", _fmt_stat(k["warm"]), _fmt_stat(t.get("warm")),
+         _ratio(med(k, "warm"), med(t, "warm")), "≤ 1×", verdict("warm")),
+        ("Warm: CPU time per pack (all threads)", _fmt_stat(k["warm"]["cpu"]),
+         _fmt_stat(t["warm"]["cpu"]) if t.get("warm") else "n/a",
+         _ratio(k["warm"]["cpu"]["median"], t["warm"]["cpu"]["median"] if t.get("warm") else None),
+         "", ""),
+    ]
+    if t.get("warm_incremental"):
+        rows.append(("Warm per pack, Typst reusing its compiler (incremental)", "",
+                     _fmt_stat(t["warm_incremental"]),
+                     _ratio(med(k, "warm"), med(t, "warm_incremental")), "", ""))
+    rows += [
+        (f"Bulk throughput ({kb['n']} packs, {kb['workers']} workers)",
+         f"{kb['packs_per_s']:.2f} packs/s", f"{tb['packs_per_s']:.2f} packs/s" if tb else "n/a",
+         _ratio(kb["packs_per_s"], tb["packs_per_s"] if tb else None), "≥ 2×", verdict("bulk")),
+        ("Bulk wall time", f"{kb['wall_s']:.1f} s", f"{tb['wall_s']:.1f} s" if tb else "n/a",
+         _ratio(kb["wall_s"], tb["wall_s"] if tb else None), "", ""),
+        ("Bulk: per-pack time in a worker", _fmt_stat(kb["latency"]),
+         _fmt_stat(tb["latency"]) if tb else "n/a",
+         _ratio(kb["latency"]["median"], tb["latency"]["median"] if tb else None), "", ""),
+        ("Peak RSS of a worker", mb(kb["peak_mb"]), mb(tb["peak_mb"]) if tb else "n/a",
+         _ratio(kb["peak_mb"], tb["peak_mb"] if tb else None), "≤ 150 MB", verdict("peak")),
+        (f"Memory growth (RSS at end − after build {kb['per_worker'][0]['window']})",
+         f"{kb['growth_mb']:+.1f} MB", f"{tb['growth_mb']:+.1f} MB" if tb else "n/a",
+         "", f"≤ {GROWTH_LIMIT_MB:g} MB", verdict("growth")),
+        ("Rebuild after a one-word change, same process (pack only)",
+         _fmt_stat(k["rebuild"]), _fmt_stat(t.get("rebuild")),
+         _ratio(med(k, "rebuild"), med(t, "rebuild")), "", ""),
+    ]
+    if k.get("rebuild_documents"):
+        rows.append(("Rebuild, pack + 11 documents (as make_kit build)",
+                     _fmt_stat(k["rebuild_documents"]), "", "", "", ""))
+    ko, to = k["output"], t.get("output")
+    rows += [
+        ("Pack size", f"{ko['bytes'] / 1024:.0f} KiB, {ko['pages']} pages",
+         f"{to['bytes'] / 1024:.0f} KiB, {to['pages']} pages" if to else "n/a",
+         _ratio(ko["bytes"], to["bytes"] if to else None), "", ""),
+        ("Bytes per page", f"{ko['bytes_per_page']:,.0f}",
+         f"{to['bytes_per_page']:,.0f}" if to else "n/a",
+         _ratio(ko["bytes_per_page"], to["bytes_per_page"] if to else None), "", ""),
+    ]
+    head = ("Figure", "attachment-kit", f"Typst {r['env'].get('typst_compiler') or ''}".strip(),
+            "ratio (kit/Typst)", "target", "verdict")
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append("")
+    lines.append("Times: median (min–max) of the runs. Ratios: attachment-kit ÷ Typst "
+                 "(below 1× is faster for times; above 1× is more for throughput).")
+    lines.append("")
+    for key, item in v.items():
+        mark = "n/a" if item["met"] is None else ("MET" if item["met"] else "NOT MET")
+        lines.append(f"- {mark}: {item['target']}: {item['detail']}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def environment() -> dict:
+    env = {"python": platform.python_version(), "platform": platform.platform(),
+           "cpus": os.cpu_count(), "typst": typst_available()}
+    if env["typst"]:
+        import typst
+
+        env["typst_compiler"] = json.loads(typst.query(b'#metadata(str(sys.version)) <v>', "<v>",
+                                                       field="value", one=True))
+    try:
+        import reportlab
+
+        env["reportlab"] = reportlab.Version
+    except ImportError:
+        pass
+    try:
+        env["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                       capture_output=True, text=True).stdout.strip() or None
+    except OSError:
+        env["commit"] = None
+    return env
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke run (~30-40 s)")
+    parser.add_argument("--runs", type=int, default=None, help="repeats per timed figure")
+    parser.add_argument("--bulk", type=int, default=None, help="packs in the bulk figure")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args(argv)
+    runs = args.runs or (2 if args.quick else 5)
+    n = args.bulk or (50 if args.quick else 1000)
+    if runs < 1 or n < WORKERS:
+        parser.error("--runs must be at least 1 and --bulk at least 2")
+
+    started = time.monotonic()
+    r: dict = {"mode": "quick" if args.quick else "full", "runs": runs, "bulk_n": n,
+               "env": environment()}
+    k = r["kit"] = {}
+    has_typst = r["env"]["typst"] is not None
+    if not has_typst:
+        say("typst is not installed: the Typst figures are skipped (pip install typst)")
+
+    say(f"attachment-kit: cold build x{runs}")
+    k["cold"] = kit_cold(runs)
+    if not args.quick:
+        say(f"attachment-kit: cold build, pack only x{runs}")
+        k["cold_pack_only"] = kit_cold(runs, pack_only=True)
+    say(f"attachment-kit: warm build x{runs}")
+    k["warm"], k["output"] = kit_warm(max(runs, 3))
+    say(f"attachment-kit: rebuild after a one-word change x{runs}")
+    k["rebuild"] = kit_rebuild(runs, documents=False)
+    if not args.quick:
+        k["rebuild_documents"] = kit_rebuild(runs, documents=True)
+
+    if has_typst:
+        t = r["typst"] = {}
+        source = typst_source()
+        say(f"Typst: cold compile x{runs}")
+        t["cold"] = typst_cold(source, runs)
+        if not args.quick:
+            say(f"Typst: cold, from the YAML x{runs}")
+            t["cold_from_yaml"] = typst_cold_from_yaml(runs)
+        say(f"Typst: warm compile x{max(runs, 3)}")
+        t["warm"], t["warm_incremental"], t["output"] = typst_warm(source, max(runs, 3))
+        say(f"Typst: rebuild after a one-word change x{runs}")
+        t["rebuild"] = typst_rebuild(source, runs)
+        say(f"Typst: bulk of {n} on {WORKERS} workers")
+        t["bulk"] = bulk(n, "typst", payload=source)
+    say(f"attachment-kit: bulk of {n} on {WORKERS} workers")
+    k["bulk"] = bulk(n, "kit")
+
+    r["verdicts"] = verdicts(r)
+    r["parent_peak_mb"] = peak_kb() / 1024
+    r["elapsed_s"] = time.monotonic() - started
+    text = table(r)
+    r["table_markdown"] = text
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(r, indent=2, default=str) + "\n", encoding="utf-8")
+    print(text)
+    print(f"\n{r['mode']} run, {runs} runs per figure, bulk {n}; {r['elapsed_s']:.0f} s in all; "
+          f"python {r['env']['python']}, reportlab {r['env'].get('reportlab')}, "
+          f"{r['env']['cpus']} CPUs; written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
