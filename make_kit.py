@@ -90,7 +90,8 @@ def main(argv=None) -> int:
     except ContentError as exc:
         if args.verbose:
             raise
-        for problem in exc.problems:
+        files = {p.file: i for i, p in reversed(list(enumerate(exc.problems)))}
+        for problem in sorted(exc.problems, key=lambda p: (files[p.file], p.line, p.col)):
             print(problem, file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         warnings = len(exc.problems) - errors

@@ -96,8 +96,17 @@ def _emphasis(text: str) -> list[str]:
     return out + _italic(text[pos:])
 
 
+# As in kit/text.py, a backslash makes a mark literal: \*, \[, \], \\ (variable values are
+# escaped so). The escaped characters stand in the private use area while the marks are found.
+_ESCAPES = {"\\\\": "\ue000", "\\*": "\ue001", "\\[": "\ue002", "\\]": "\ue003"}
+_UNESCAPE = {"\ue000": "\\\\", "\ue001": "*", "\ue002": "[", "\ue003": "]"}
+"""Placeholders back to characters, as they are written inside a Typst string literal."""
+
+
 def inline(text: str) -> str:
     """Typst content for content text with **bold**, *italic* and [links](url)."""
+    for seq, placeholder in _ESCAPES.items():
+        text = text.replace(seq, placeholder)
     exprs, pos = [], 0
     for m in _LINK.finditer(text):
         exprs += _emphasis(text[pos:m.start()])
@@ -105,7 +114,10 @@ def inline(text: str) -> str:
                      f"{_content(_emphasis(m.group(1)))})))")
         pos = m.end()
     exprs += _emphasis(text[pos:])
-    return _content(exprs)
+    out = _content(exprs)
+    for placeholder, char in _UNESCAPE.items():
+        out = out.replace(placeholder, char)
+    return out
 
 
 def plain(text: str) -> str:

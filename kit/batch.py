@@ -118,14 +118,19 @@ def _yaml_rows(path: Path) -> list[Row]:
     return rows
 
 
-def fingerprint(places, kit_name: str, options) -> str:
+def fingerprint(places, kit_name: str, options, skip=()) -> str:
     """A hash of everything a pack depends on except its row: content, organisation folder,
-    engine code and options. Any change rebuilds every pack."""
+    engine code and options. Any change rebuilds every pack. Paths in `skip` (the families
+    file, the output folder) do not count."""
+    skip = [Path(p).resolve() for p in skip]
     h = hashlib.sha256()
     engine = Path(__file__).resolve().parent
     trees = [engine, engine.parent / "layouts"] + list(places.roots)
     for tree in trees:
         for p in sorted(tree.rglob("*")):
+            real = p.resolve()
+            if any(real == s or s in real.parents for s in skip):
+                continue
             if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."):
                 h.update(str(p.relative_to(tree)).encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())
@@ -153,7 +158,7 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
         if row.number in problems:
             summary.failed.append((row, [str(problems[row.number])]))
     out_dir.mkdir(parents=True, exist_ok=True)
-    base = fingerprint(places, kit_name, options)
+    base = fingerprint(places, kit_name, options, skip=(families, out_dir))
     todo = []
     for row in rows:
         if row.number in problems:
@@ -216,6 +221,7 @@ def _build_row(places, kit_name: str, row: Row, options, out_dir: Path, key: str
         write_files(out_dir, {f"{row.name}.pdf": data, f".{row.name}.inputs": key.encode()})
         return row, True, []
     except ContentError as exc:
-        return row, False, [str(p) for p in exc.problems if p.severity == "error"]
+        return row, False, [str(p).replace(": error: ", ": ", 1) for p in exc.problems
+                            if p.severity == "error"]
     except OutputError as exc:
         return row, False, [str(exc)]

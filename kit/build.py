@@ -49,6 +49,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         crisis_heading=kit.crisis.heading, crisis_lines=list(kit.crisis.lines),
         duplex=kit.duplex)
     result = BuildResult(warnings=list(pack.warnings))
+    prefill = {**kit.prefill, **(prefill or {})}
 
     def context(doc: Document, contents=()) -> Context:
         return Context(theme=theme, brand=brand, kit=kit, strings=pack.strings,
@@ -84,6 +85,15 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         entries = placed
     result.files[f"{pack.name}.pdf"] = data
     result.pages[f"{pack.name}.pdf"] = state.pages
+    if options.forms:
+        names = {name for name, _ in state.fields}
+        for key in kit.prefill:
+            if key not in names:
+                from .validate import _did_you_mean
+
+                result.warnings.append(pack.kit_source.problem(
+                    ("prefill", key), f"no form field named '{key}' in this pack"
+                                      f"{_did_you_mean(key, names)}", "warning", key=True))
 
     if options.documents:
         for doc in pack.documents:

@@ -423,6 +423,18 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
     return validate(source, schema.Strings, report.problems)
 
 
+def check_contrast(brand, source, report) -> None:
+    """Refuse brand colours that fail WCAG 2.1 AA contrast where the layouts use them."""
+    from .contrast import failures
+
+    colours = brand.colours.model_dump()
+    for fg, bg, r, minimum, use in failures(colours):
+        name = bg if fg == "paper" else fg  # the brand colour to change
+        report.add(source.problem(("colours", name), f"{fg} {colours[fg]} on {bg} {colours[bg]}: "
+                                                     f"contrast {r:.2f}:1, below the {minimum:g}:1 "
+                                                     f"needed for {use} (WCAG 2.1 AA)"))
+
+
 def _load_brand(places, kit, kit_source, report):
     brand_dir = places.brand_dir(kit.brand)
     path = brand_dir / "brand.yaml"
@@ -436,7 +448,10 @@ def _load_brand(places, kit, kit_source, report):
     except ContentError as exc:
         report.extend(exc.problems)
         return None, None, brand_dir
-    return validate(source, schema.Brand, report.problems), source, brand_dir
+    brand = validate(source, schema.Brand, report.problems)
+    if brand is not None:
+        check_contrast(brand, source, report)
+    return brand, source, brand_dir
 
 
 def _load_fonts(brand, source, brand_dir, places, report):

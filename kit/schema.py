@@ -215,7 +215,7 @@ class CoverDocument(DocumentBase):
     about: Blocks = []
     """"How to use this pack": printed on the contents page under the contents."""
     disclaimer: Text | None = None
-    """The "general information, not a diagnosis" note, printed once in the front matter."""
+    """The "general information, not a diagnosis" note, printed once, on the cover."""
 
 
 class HandoutDocument(DocumentBase):
@@ -517,6 +517,10 @@ class Kit(Model):
     `{pdf: FILE, title: TITLE}` for a PDF of the organisation's own."""
     keywords: list[Text] = []
     """Keywords for the PDF metadata."""
+    prefill: dict[str, Text] = {}
+    """Values for form fields by field name (e.g. `referral-sheet_camhs_phone: 0300 123 4567`),
+    in every pack of this kit; the parent can still change them, and a family's row in a
+    batch can set its own."""
     overrides: dict[Name, dict[str, Text]] = {}
     """Replacement text for fields of stock documents, by document and field path, e.g.
     `basics: {"body[2].p": "Our own paragraph."}`; the stock files stay untouched."""

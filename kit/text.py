@@ -14,8 +14,12 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 
 
 def escape(text: str) -> str:
-    """Escape text so ReportLab prints every character as written."""
-    return _xml_escape(text, {'"': "&quot;"})
+    """Escape text so ReportLab prints every character as written (a backslash before a mark,
+    as variable values carry, is dropped: `\\*` prints `*`)."""
+    return _xml_escape(_BACKSLASHED.sub(r"\1", text), {'"': "&quot;"})
+
+
+_BACKSLASHED = re.compile(r"\\([\\*\[\]])")
 
 
 _ESCAPES = {"\\\\": "\ue000", "\\*": "\ue001", "\\[": "\ue002", "\\]": "\ue003"}

@@ -1,4 +1,4 @@
-"""Contents layout: linked entries with page numbers, then the front matter's notes."""
+"""Contents layout: linked entries with page numbers, then "how to use this pack"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,15 +40,12 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
                          ctx.style("contents-page"))
         rows.append([cell, page])
     if rows:
-        out.append(parts.table(ctx, rows, [theme.frame_width - s * 4, s * 4], hAlign="LEFT",
-                         style=([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                           ("LINEBELOW", (0, 0), (-1, -1), 0.4,
-                                            theme.colour("muted")),
-                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                           ("TOPPADDING", (0, 0), (-1, -1), s * 0.35),
-                                           ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.45)]),
-                         spaceAfter=s * 1.2))
-    out += parts.blocks(ctx, doc.about)
-    if doc.disclaimer:
-        out.append(parts.callout(ctx, "note", None, doc.disclaimer, None))
-    return out
+        out.append(parts.table(ctx, rows, [theme.frame_width - s * 4, s * 4],
+                               [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("LINEBELOW", (0, 0), (-1, -1), 0.4, theme.colour("muted")),
+                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                ("TOPPADDING", (0, 0), (-1, -1), s * 0.22),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.3)],
+                               spaceAfter=s * 1.0))
+    return out + parts.blocks(ctx, doc.about)

@@ -44,7 +44,12 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
         out.append(Paragraph(escape(doc.subtitle), ctx.style("cover-subtitle")))
     if doc.audience:
         out.append(Paragraph(escape(doc.audience), ctx.style("cover-meta")))
-    out.append(Spacer(1, theme.frame_height * 0.18))
+    out.append(Spacer(1, theme.frame_height * 0.08))
+    if doc.disclaimer:  # said once, where every reader sees it
+        out.append(parts.callout(ctx, "note", None, doc.disclaimer, None))
+        out.append(Spacer(1, theme.frame_height * 0.04))
+    else:
+        out.append(Spacer(1, theme.frame_height * 0.1))
     if ctx.logo is not None:
         max_w, max_h = 60 * mm, 30 * mm
         w = max_w

@@ -70,7 +70,25 @@ def _document_link_out(root: Path) -> None:
     (root / "en/documents/handout.yaml").symlink_to(outside)
 
 
+def _org_pdfs_over_limits(root: Path) -> None:
+    """An encrypted PDF, and one with more pages than an included PDF may have."""
+    from pypdf import PdfWriter
+
+    from kit.include import MAX_PDF_PAGES
+
+    (root / "pdfs").mkdir(exist_ok=True)
+    locked = PdfWriter()
+    locked.add_blank_page(200, 200)
+    locked.encrypt("secret")
+    locked.write(root / "pdfs" / "locked.pdf")
+    long = PdfWriter()
+    for _ in range(MAX_PDF_PAGES + 1):
+        long.add_blank_page(200, 200)
+    long.write(root / "pdfs" / "long.pdf")
+
+
 GENERATED = {
+    "org-pdf-limits": _org_pdfs_over_limits,
     "document-link-escape": _document_link_out,
     "file-too-large": _big_file,
     "image-huge-header": _huge_image,

@@ -187,6 +187,7 @@ class Pdfium:
         f = self.widget(name)
         x0, y0, x1, y1 = f["rect"]
         page = self.page(f["page"]).raw
+        self.raw.FORM_OnMouseMove(self.form, page, 0, (x0 + x1) / 2, y1 - 4)
         self.raw.FORM_OnLButtonDown(self.form, page, 0, (x0 + x1) / 2, y1 - 4)
         self.raw.FORM_OnLButtonUp(self.form, page, 0, (x0 + x1) / 2, y1 - 4)
 
