@@ -85,6 +85,11 @@ def _org_pdfs_over_limits(root: Path) -> None:
     for _ in range(MAX_PDF_PAGES + 1):
         long.add_blank_page(200, 200)
     long.write(root / "pdfs" / "long.pdf")
+    from kit.include import MAX_PDF_BYTES
+
+    with open(root / "pdfs" / "huge.pdf", "wb") as fh:  # sparse: refused by its size alone
+        fh.write(b"%PDF-1.7\n")
+        fh.truncate(MAX_PDF_BYTES + 1)
 
 
 GENERATED = {
