@@ -25,6 +25,8 @@ class Options:
     forms: bool = True
     documents: bool = True
     """Also write each document as its own PDF."""
+    tagged: bool = True
+    """Write tagged PDF (PDF/UA-1); off only to measure what tagging costs."""
 
 
 @dataclass
@@ -72,11 +74,12 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
 
     meta = Metadata(title=kit.title, author=brand.name,
                     subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
-                    language=kit.language, date=kit.edition.issued)
+                    language=kit.language, date=kit.edition.issued, tagged=options.tagged)
     entries = [Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
     for _ in range(MAX_CONTENTS_PASSES):
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
-                           furniture=furniture, prefill=dict(prefill or {}))
+                           furniture=furniture, prefill=dict(prefill or {}),
+                           tagger=_tagger(kit, options))
         data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents)
         placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
                   for e, d in zip(entries, pack.documents)]
@@ -98,15 +101,22 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     if options.documents:
         for doc in pack.documents:
             state = BuildState(front=set(), forms=options.forms, furniture=furniture,
-                               prefill=dict(prefill or {}))
+                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
                                 subject=doc.model.summary or kit.title,
                                 keywords=list(kit.keywords) + list(doc.model.keywords),
-                                language=kit.language, date=kit.edition.issued)
+                                language=kit.language, date=kit.edition.issued,
+                                tagged=options.tagged)
             name = f"{pack.name}/{doc.name}.pdf"
             result.files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
             result.pages[name] = state.pages
     return result
+
+
+def _tagger(kit, options):
+    from .tagging import Tagger
+
+    return Tagger(kit.language) if options.tagged else None
 
 
 def _call(layout: str, doc: Document, ctx: Context) -> list:

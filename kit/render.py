@@ -34,6 +34,7 @@ class Metadata:
     keywords: list[str]
     language: str
     date: _dt.date
+    tagged: bool = True
 
 
 @dataclass
@@ -110,6 +111,8 @@ class BuildState:
     """Values for form fields by name, over the content's own (a family's row)."""
     placements: list = field(default_factory=list)
     """(page index, IncludedPdf, its page, writing area) for each organisation PDF page."""
+    tagger: object = None
+    """The structure-tree recorder (kit/tagging.py), or None for an untagged build."""
 
     def start_document(self, canv, marker) -> None:
         page = canv.getPageNumber() - 1
@@ -123,12 +126,17 @@ class BuildState:
         canv.bookmarkPage(f"doc-{marker.name}", fit="XYZ", top=None)
         canv.addOutlineEntry(marker.title, f"doc-{marker.name}", level=0, closed=False)
         self.outline_level = 0
+        if self.tagger is not None:
+            self.tagger.start_part(marker.title)
+            self.tagger.titles[f"doc-{marker.name}"] = marker.title
 
     def add_heading(self, canv, heading) -> None:
         level = min(heading.level - 1, self.outline_level + 1)
         canv.bookmarkHorizontal(heading.key, 0, heading.height)
         canv.addOutlineEntry(heading.plain_title, heading.key, level=level, closed=True)
         self.outline_level = level
+        if self.tagger is not None:
+            self.tagger.titles[heading.key] = heading.plain_title
 
     def label(self, page_index: int) -> str:
         if self.first_numbered is None or page_index < self.first_numbered:
@@ -140,6 +148,8 @@ class BuildState:
             return
         self.fields.append((box.name, canv.getPageNumber() - 1))
         ticked = str(self.prefill.get(box.name, "")).strip().lower() in TICKED
+        if self.tagger is not None:
+            self.tagger.pending = box.node
         canv.acroForm.checkbox(name=box.name, tooltip=box.tooltip, x=0, y=0, size=box.size,
                                checked=ticked,
                                relative=True, buttonStyle="check", borderWidth=0,
@@ -157,6 +167,8 @@ class BuildState:
         # them instead of being struck through.
         size = 0 if lines.multiline else min(11.0, lines.gap * 0.55)
         form.txAP = _field_appearance(form, lines)
+        if self.tagger is not None:
+            self.tagger.pending = lines.node
         try:
             form.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
                            width=lines.width, height=lines.height - 2, relative=True,
@@ -277,6 +289,8 @@ class KitDocTemplate(BaseDocTemplate):
         x0, x1 = theme.margin_x, w - theme.margin_x
         small = 8.5 if not theme.large_print else 12
         muted, primary = theme.colour("muted"), theme.colour("primary")
+        if state.tagger is not None:
+            state.tagger.begin_artifact(canv, "Pagination")
         canv.saveState()
         # header: logo (or organisation name) left, document title right, a rule under both
         top = h - 12 * mm
@@ -315,6 +329,8 @@ class KitDocTemplate(BaseDocTemplate):
         if state.current is not None and state.current.crisis:
             self._crisis_footer(canv, x0, base + small + 8, x1 - x0)
         canv.restoreState()
+        if state.tagger is not None:
+            state.tagger.end_artifact(canv)
 
     def _crisis_footer(self, canv: Canvas, x: float, y: float, width: float) -> None:
         theme, furn = self.theme, self.state.furniture
@@ -334,11 +350,16 @@ class KitDocTemplate(BaseDocTemplate):
 
     def _blank(self, canv: Canvas, doc) -> None:
         w, h = self.theme.page_size
+        tagger = self.state.tagger
+        if tagger is not None:
+            tagger.begin_artifact(canv, "Pagination")
         canv.saveState()
         canv.setFont(self.theme.fonts.italic, self.theme.body_size)
         canv.setFillColor(self.theme.colour("muted"))
         canv.drawCentredString(w / 2, h / 2, self.state.furniture.blank_text)
         canv.restoreState()
+        if tagger is not None:
+            tagger.end_artifact(canv)
 
 
 def _draw_asset(canv: Canvas, asset, x: float, y: float, w: float, h: float) -> None:
@@ -379,7 +400,9 @@ def _xmp(meta: Metadata, ts: TimeStamp):
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+{'<pdfuaid:part>1</pdfuaid:part>' if meta.tagged else ''}
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -415,6 +438,44 @@ def _content_id(data: bytes) -> bytes:
     return data[:match.start(1)] + new + data[match.end(1):match.start(2)] + new + data[match.end(2):]
 
 
+class TaggedCanvas(Canvas):
+    """A canvas that files each annotation under its structure element and writes the
+    structure tree before saving."""
+
+    def _addAnnotation(self, annotation, name=None, addtopage=1):
+        count = self._annotationCount + 1
+        name = name or "NUMBER" + repr(count)
+        tagger = self.kit_state.tagger
+        if tagger.pending is not None:
+            tagger.annotation(self, annotation, name, "Form", tagger.pending)
+            tagger.pending = None
+        else:
+            _describe_link(annotation, tagger)
+            tagger.annotation(self, annotation, name, "Link")
+        return super()._addAnnotation(annotation, name, addtopage)
+
+    def save(self):
+        if len(self._code):
+            self.showPage()
+        self.kit_state.tagger.write(self)
+        super().save()
+
+
+def _describe_link(annotation, tagger) -> None:
+    """A link annotation's /Contents: what it does, for screen readers (PDF/UA 7.18.5)."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFString
+
+    if isinstance(annotation, PDFDictionary):
+        action = annotation.dict.get("A")
+        uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
+        text = f"Link to {uri.s}" if uri is not None else "Link"
+        annotation.dict["Contents"] = PDFString(text)
+    elif hasattr(annotation, "Contents") and not annotation.Contents:
+        key = getattr(annotation.Destination, "name", None) or ""
+        title = tagger.titles.get(str(key).removeprefix("/"))
+        annotation.Contents = f"Go to {title}" if title else "Go to another part of this pack"
+
+
 def render(story: list, theme, state: BuildState, meta: Metadata) -> bytes:
     """Lay out the story and return the PDF's bytes (the same bytes for the same inputs)."""
     buffer = io.BytesIO()
@@ -426,7 +487,7 @@ def render(story: list, theme, state: BuildState, meta: Metadata) -> bytes:
     xmp_creator = _xmp(meta, ts)
 
     def canvasmaker(*args, **kw):
-        canv = Canvas(*args, **kw)
+        canv = (TaggedCanvas if state.tagger is not None else Canvas)(*args, **kw)
         canv._doc._timeStamp = ts
         canv.kit_state = state
         canv._doc.Catalog.Metadata = XMP(creator=xmp_creator)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Paragraph
 
 from kit import schema
 from kit.text import escape
 
 from . import parts
+from .parts import Paragraph
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,15 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
     if ctx.strings.contents_intro:
         out.append(parts.para(ctx, ctx.strings.contents_intro, "hint"))
     rows = []
+    toc = parts.Node("TOC")
     for entry in ctx.contents:
+        item = parts.Node("TOCI", toc)
         link = f'<a href="#{escape(entry.key)}">{escape(entry.title)}</a>'
-        cell = [Paragraph(link, ctx.style("contents-entry"))]
+        cell = [parts.Tag(Paragraph(link, ctx.style("contents-entry")), parts.Node("P", item))]
         if entry.summary:
-            cell.append(Paragraph(escape(entry.summary), ctx.style("contents-summary")))
-        page = Paragraph(f'<a href="#{escape(entry.key)}">{escape(entry.page)}</a>',
-                         ctx.style("contents-page"))
+            cell.append(parts.plain_para(ctx, entry.summary, "contents-summary", item))
+        page = parts.Tag(Paragraph(f'<a href="#{escape(entry.key)}">{escape(entry.page)}</a>',
+                                   ctx.style("contents-page")), parts.Node("Reference", item))
         rows.append([cell, page])
     if rows:
         out.append(parts.table(ctx, rows, [theme.frame_width - s * 4, s * 4],

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from kit import schema
-from kit.text import escape
 
 from . import parts
 
@@ -23,12 +22,17 @@ class Band(Flowable):
 
     def draw(self):
         c = self.canv
+        tagger = parts.tagger_of(c)
+        if tagger:
+            tagger.begin_artifact(c)
         c.saveState()
         c.setFillColor(self.colour)
         c.rect(-self.margin_x, self.margin_top - 38 * mm, self.page_width, 38 * mm, stroke=0, fill=1)
         c.setFillColor(self.accent)
         c.rect(-self.margin_x, self.margin_top - 40 * mm, self.page_width, 2 * mm, stroke=0, fill=1)
         c.restoreState()
+        if tagger:
+            tagger.end_artifact(c)
 
 
 def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
@@ -38,12 +42,11 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
                  Band(theme.colour("primary"), theme.colour("accent"), theme.page_size[0],
                       theme.margin_x, theme.margin_top),
                  Spacer(1, 30 * mm)]
-    out.append(parts.Heading(escape(doc.title), ctx.style("cover-title"), 1, ctx.key("title"),
-                             doc.title))
+    out.append(parts.heading(ctx, doc.title, 1, style="cover-title"))
     if doc.subtitle:
-        out.append(Paragraph(escape(doc.subtitle), ctx.style("cover-subtitle")))
+        out.append(parts.plain_para(ctx, doc.subtitle, "cover-subtitle"))
     if doc.audience:
-        out.append(Paragraph(escape(doc.audience), ctx.style("cover-meta")))
+        out.append(parts.plain_para(ctx, doc.audience, "cover-meta"))
     out.append(Spacer(1, theme.frame_height * 0.08))
     if doc.disclaimer:  # said once, where every reader sees it
         out.append(parts.callout(ctx, "note", None, doc.disclaimer, None))
@@ -58,11 +61,12 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
             w, h = max_h / ctx.logo.aspect, max_h
         out.append(parts.figure(ctx.logo, w, h, ctx.brand.logo_alt or ctx.brand.name))
         out.append(Spacer(1, 6 * mm))
-    out.append(Paragraph(escape(ctx.strings.prepared_by), ctx.style("field-label")))
-    out.append(Paragraph(escape(ctx.brand.name), ctx.style("box-title")))
+    provider = parts.Node("Div")
+    out.append(parts.plain_para(ctx, ctx.strings.prepared_by, "field-label", provider))
+    out.append(parts.plain_para(ctx, ctx.brand.name, "box-title", provider))
     for line in ctx.brand.contact:
-        out.append(Paragraph(escape(line), ctx.style("cover-meta")))
+        out.append(parts.plain_para(ctx, line, "cover-meta", provider))
     if ctx.brand.website:
-        out.append(Paragraph(escape(ctx.brand.website), ctx.style("cover-meta")))
+        out.append(parts.plain_para(ctx, ctx.brand.website, "cover-meta", provider))
     out.append(parts.edition_line(ctx))
     return out

@@ -1,8 +1,11 @@
 """Pieces every layout shares: headings, blocks, boxes, tick boxes, writing lines, QR codes.
 
 Flowables here draw content only; page furniture (header, footer) belongs to the engine.
-Form fields are placed by the flowable that draws their printed form, through the canvas's
-`kit_state.forms` hook, so the same flowable prints a blank box on paper and a field on screen.
+Each piece says what it is for screen readers: it is wrapped in a `Tag` with its structure
+`Node` (H1-H3, P, L/LI/Lbl/LBody, Table/TR/TH/TD, Figure, Form), and what is only decoration
+(box backgrounds, rules, empty tick boxes, writing lines) is drawn as an artifact. Form fields
+are placed by the flowable that draws their printed form, through the canvas's `kit_state`,
+so the same flowable prints a blank box on paper and is a field on screen.
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, Paragraph,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from kit import schema
+from kit.tagging import DataTable, LayoutTable, Node, Paragraph, Tag, tagger_of
 from kit.text import escape, inline
 
 
@@ -55,7 +58,7 @@ class Context:
 
 
 class DocumentStart(Flowable):
-    """Marks where a document begins: its bookmark, outline entry and running-header title."""
+    """Where a document begins: its Part, bookmark, outline entry and running-header title."""
 
     def __init__(self, name: str, title: str, header_title: str, crisis: bool):
         super().__init__()
@@ -93,44 +96,131 @@ class Heading(Paragraph):
         super().draw()
 
 
-def heading(ctx: Context, text: str, level: int) -> Heading:
-    return Heading(escape(text), ctx.style(f"h{level}"), level, ctx.key(f"h{level}"), text)
+def heading(ctx: Context, text: str, level: int, style: str | None = None,
+            parent: Node | None = None) -> Tag:
+    """A heading of the given level (H1-H3 and outline depth); `style` may make it look
+    like another level."""
+    h = Heading(escape(text), ctx.style(style or f"h{level}"), level, ctx.key(f"h{level}"), text)
+    return Tag(h, Node(f"H{level}", parent))
 
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
 
-def para(ctx: Context, text: str, style: str = "body") -> Paragraph:
-    return Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()), ctx.style(style))
+def para(ctx: Context, text: str, style: str = "body", parent: Node | None = None,
+         role: str = "P") -> Tag:
+    """A paragraph of inline text (a P element, or another role such as Caption)."""
+    p = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
+                  ctx.style(style))
+    return Tag(p, Node(role, parent))
 
 
-def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight"):
+def plain_para(ctx: Context, text: str, style: str, parent: Node | None = None) -> Tag:
+    """A paragraph printed exactly as written (titles, labels, lines of the crisis notice)."""
+    return Tag(Paragraph(escape(text), ctx.style(style)), Node("P", parent))
+
+
+class BulletItem(Flowable):
+    """One list item: its label (bullet or number) and body, as LI > Lbl + LBody."""
+
+    def __init__(self, label: str, body: Paragraph, indent: float, font: str, size: float,
+                 colour, node: Node):
+        super().__init__()
+        self.label, self.body, self.indent = label, body, indent
+        self.font, self.size, self.colour, self.node = font, size, colour, node
+        self.lbl = Node("Lbl", node)
+        self.lbody = Node("LBody", node)
+        self.first = True
+        self.extra_after = None
+
+    def wrap(self, aw, ah):
+        _, h = self.body.wrap(aw - self.indent, ah)
+        self.width, self.height = aw, h
+        return aw, h
+
+    def split(self, aw, ah):
+        parts = self.body.split(aw - self.indent, ah)
+        out = []
+        for i, part in enumerate(parts):
+            item = BulletItem(self.label, part, self.indent, self.font, self.size, self.colour,
+                              self.node)
+            item.lbl, item.lbody = self.lbl, self.lbody
+            item.first = self.first and i == 0
+            item.extra_after = self.extra_after if i == len(parts) - 1 else None
+            out.append(item)
+        return out
+
+    def getSpaceBefore(self):
+        return self.body.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.extra_after if self.extra_after is not None else self.body.getSpaceAfter()
+
+    def draw(self):
+        c = self.canv
+        tagger = tagger_of(c)
+        if self.first:
+            if tagger:
+                tagger.begin(c, self.lbl)
+            c.saveState()
+            c.setFont(self.font, self.size)
+            c.setFillColor(self.colour)
+            leading = self.body.style.leading
+            c.drawString(self.indent * 0.25, self.height - leading + (leading - self.size) * 0.6,
+                         self.label)
+            c.restoreState()
+            if tagger:
+                tagger.end(c)
+        if tagger:
+            tagger.begin(c, self.lbody)
+        self.body.drawOn(c, self.indent, 0)
+        if tagger:
+            tagger.end(c)
+
+
+def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight",
+                parent: Node | None = None) -> list:
+    """A bulleted or numbered list: L > LI > Lbl + LBody."""
     s = ctx.theme.body_size
-    flowables = [ListItem(para(ctx, t, style), leftIndent=s * 1.6) for t in items]
-    kwargs = dict(bulletType="1", bulletFormat="%s.") if numbered else dict(
-        bulletType="bullet", start="\u2022", bulletFontSize=s)
-    return ListFlowable(flowables, leftIndent=s * 1.6, bulletFontName=ctx.theme.fonts.bold,
-                        bulletColor=ctx.theme.colour("primary"), spaceAfter=s * 0.6,
-                        bulletDedent=s * 1.1, **kwargs)
+    node = Node("L", parent, attrs={"O": _name("List"),
+                                    "ListNumbering": _name("Decimal" if numbered else "Disc")})
+    out = []
+    for n, text in enumerate(items, 1):
+        body = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
+                         ctx.style(style))
+        out.append(BulletItem(f"{n}." if numbered else "\u2022", body, s * 1.6,
+                              ctx.theme.fonts.bold, s, ctx.theme.colour("primary"),
+                              Node("LI", node)))
+    out[-1].extra_after = s * 0.6
+    return out
 
 
-def callout(ctx: Context, kind: str, title: str | None, text: str | None, items) -> Table:
-    """A boxed aside, built as a one-column table so it can split across pages."""
+def _name(value: str):
+    from reportlab.pdfbase.pdfdoc import PDFName
+
+    return PDFName(value)
+
+
+def callout(ctx: Context, kind: str, title: str | None, text: str | None, items) -> Flowable:
+    """A boxed aside (a Div), built as a one-column table so it can split across pages."""
     theme = ctx.theme
+    box = Node("Div")
     if title is None:
         title = {"key-facts": ctx.strings.key_facts,
                  "try-this-week": ctx.strings.try_this_week}.get(kind)
     rows = []
     if title:
-        rows.append([Paragraph(escape(title), ctx.style("box-title"))])
+        rows.append([plain_para(ctx, title, "box-title", box)])
     if text:
-        rows.append([para(ctx, text, "box-body")])
-    for item in items or []:
+        rows.append([para(ctx, text, "box-body", box)])
+    if items:
         if kind == "try-this-week":
-            rows.append([tick_row(ctx, item, None, theme.frame_width - 24)])
+            rows += [[tick_row(ctx, item, None, theme.frame_width - 24, parent=box)]
+                     for item in items]
         else:
-            rows.append([bullet_list(ctx, [item], style="box-body")])
+            rows += [[item] for item in bullet_list(ctx, list(items), style="box-body",
+                                                   parent=box)]
     edge = theme.colour("accent") if kind in ("key-facts", "try-this-week", "warning") \
         else theme.colour("primary")
     s = theme.body_size
@@ -144,36 +234,41 @@ def callout(ctx: Context, kind: str, title: str | None, text: str | None, items)
              ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.7)]
     if kind == "warning":
         style.append(("BOX", (0, 0), (-1, -1), 1.5, edge))
-    box = table(ctx, rows, [theme.frame_width], style, spaceBefore=s * 0.4, spaceAfter=s * 0.9)
-    return KeepTogether([box])  # split only when it is taller than a page
+    t = table(ctx, rows, [theme.frame_width], style, spaceBefore=s * 0.4, spaceAfter=s * 0.9)
+    return KeepTogether([t])  # split only when it is taller than a page
 
 
-def crisis_notice(ctx: Context) -> Table:
+def crisis_notice(ctx: Context) -> Flowable:
     """The kit's crisis notice: a heavy-bordered box that reads the same in greyscale."""
     theme, crisis = ctx.theme, ctx.kit.crisis
     s = theme.body_size
-    rows = [[Paragraph(escape(crisis.heading), ctx.style("crisis-title"))]]
-    rows += [[Paragraph(escape(line), ctx.style("crisis-line"))] for line in crisis.lines]
-    t = table(ctx, rows, [theme.frame_width], spaceBefore=s * 0.3, spaceAfter=s * 0.9,
-              style=([("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
-                                ("LINEBEFORE", (0, 0), (0, -1), 6, theme.colour("text")),
-                                ("LEFTPADDING", (0, 0), (-1, -1), s),
-                                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                                ("TOPPADDING", (0, 0), (-1, 0), s * 0.6),
-                                ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.6)]))
+    box = Node("Div")
+    rows = [[plain_para(ctx, crisis.heading, "crisis-title", box)]]
+    rows += [[plain_para(ctx, line, "crisis-line", box)] for line in crisis.lines]
+    t = table(ctx, rows, [theme.frame_width],
+              [("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
+               ("LINEBEFORE", (0, 0), (0, -1), 6, theme.colour("text")),
+               ("LEFTPADDING", (0, 0), (-1, -1), s),
+               ("TOPPADDING", (0, 0), (-1, -1), 1),
+               ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+               ("TOPPADDING", (0, 0), (-1, 0), s * 0.6),
+               ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.6)],
+              spaceBefore=s * 0.3, spaceAfter=s * 0.9)
     return KeepTogether([t])
 
 
 def data_table(ctx: Context, content: schema.TableContent) -> list:
+    """A table of data: Table > TR > TH (column scope) / TD; its header repeats on each page."""
     theme = ctx.theme
     s = theme.body_size
     widths = content.widths or [1] * len(content.header)
     total = sum(widths)
     col_widths = [theme.frame_width * w / total for w in widths]
+    link = theme.colour("primary").hexval()
     rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in content.header]]
-    for row in content.rows:
-        rows.append([para(ctx, cell, "table-cell-bold" if i == 0 else "table-cell")
+    for row in content.rows:  # cells are marked as TH/TD themselves, so plain paragraphs
+        rows.append([Paragraph(inline(cell, link_colour=link),
+                               ctx.style("table-cell-bold" if i == 0 else "table-cell"))
                      for i, cell in enumerate(row)])
     style = [("BACKGROUND", (0, 0), (-1, 0), theme.colour("primary")),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -185,11 +280,12 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
              ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.55)]
     for r in range(2, len(rows), 2):
         style.append(("BACKGROUND", (0, r), (-1, r), theme.colour("tint")))
+    node = Node("Table")
     out = []
     if content.caption:
-        out.append(para(ctx, content.caption, "small"))
+        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
     out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
-                     spaceAfter=s * 1.0))
+                     spaceAfter=s * 1.0, structure=DataTable(node, 1)))
     return out
 
 
@@ -202,41 +298,48 @@ def image(ctx: Context, img: schema.ImageContent) -> list:
         width, height = max_h / asset.aspect, max_h
     out = [figure(asset, width, height, img.alt, img.decorative)]
     if img.caption:
-        out.append(para(ctx, img.caption, "small"))
+        out.append(para(ctx, img.caption, "small", role="Caption"))
     return out
 
 
 class Figure(Flowable):
-    """A raster or SVG image with its alternative text (or marked decorative)."""
+    """A raster or SVG image."""
 
-    def __init__(self, asset, width: float, height: float, alt: str | None, decorative: bool):
+    def __init__(self, asset, width: float, height: float):
         super().__init__()
         self.asset, self.width, self.height = asset, width, height
-        self.alt, self.decorative = alt, decorative
         self.hAlign = "LEFT"
 
     def wrap(self, aw, ah):
         return self.width, self.height
 
     def draw(self):
-        if self.asset.kind == "svg":
-            d = self.asset.data
-            d.initialFontName = self.canv._fontname  # the brand font, not Helvetica
-            self.canv.saveState()
-            self.canv.scale(self.width / d.width, self.height / d.height)
-            d.drawOn(self.canv, 0, 0)
-            self.canv.restoreState()
-        else:
-            from io import BytesIO
-
-            from reportlab.lib.utils import ImageReader
-
-            self.canv.drawImage(ImageReader(BytesIO(self.asset.data)), 0, 0, self.width,
-                                self.height, mask="auto")
+        draw_asset(self.canv, self.asset, 0, 0, self.width, self.height)
 
 
-def figure(asset, width, height, alt, decorative=False) -> Figure:
-    return Figure(asset, width, height, alt, decorative)
+def draw_asset(canv, asset, x: float, y: float, w: float, h: float) -> None:
+    """Draw an image asset (raster or SVG) into a box."""
+    if asset.kind == "svg":
+        d = asset.data
+        d.initialFontName = canv._fontname  # the brand font, not Helvetica
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(w / d.width, h / d.height)
+        d.drawOn(canv, 0, 0)
+        canv.restoreState()
+    else:
+        from io import BytesIO
+
+        from reportlab.lib.utils import ImageReader
+
+        canv.drawImage(ImageReader(BytesIO(asset.data)), x, y, w, h, mask="auto")
+
+
+def figure(asset, width, height, alt, decorative=False) -> Tag:
+    """An image with its alternative text, or an artifact when it is decorative."""
+    if decorative:
+        return Tag(Figure(asset, width, height), None, artifact=True)
+    return Tag(Figure(asset, width, height), Node("Figure", alt=alt))
 
 
 def qr_block(ctx: Context, url: str) -> Table:
@@ -248,11 +351,13 @@ def qr_block(ctx: Context, url: str) -> Table:
     d.initialFontName = ctx.theme.fonts.regular  # else it selects Helvetica, never embedded
     d.add(widget)
     d.hAlign = "LEFT"
-    text = [Paragraph(escape(ctx.strings.read_online), ctx.style("label")),
-            Paragraph(f'<a href="{escape(url)}">{escape(url)}</a>', ctx.style("small"))]
-    return table(ctx, [[d, text]], [size + 4 * mm, ctx.theme.frame_width - size - 4 * mm],
-                 spaceBefore=ctx.theme.body_size, style=([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    code = Tag(d, Node("Figure", alt=f"QR code for {url}"))
+    text = [plain_para(ctx, ctx.strings.read_online, "label"),
+            Tag(Paragraph(f'<a href="{escape(url)}">{escape(url)}</a>', ctx.style("small")),
+                Node("P"))]
+    return table(ctx, [[code, text]], [size + 4 * mm, ctx.theme.frame_width - size - 4 * mm],
+                 [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+                 spaceBefore=ctx.theme.body_size)
 
 
 def blocks(ctx: Context, items) -> list:
@@ -268,9 +373,9 @@ def blocks(ctx: Context, items) -> list:
         elif isinstance(block, schema.Paragraph):
             out.append(para(ctx, block.p))
         elif isinstance(block, schema.Bullets):
-            out.append(bullet_list(ctx, block.bullets))
+            out.extend(bullet_list(ctx, block.bullets))
         elif isinstance(block, schema.Numbered):
-            out.append(bullet_list(ctx, block.numbered, numbered=True))
+            out.extend(bullet_list(ctx, block.numbered, numbered=True))
         elif isinstance(block, schema.Table):
             out.extend(data_table(ctx, block.table))
         elif isinstance(block, schema.Callout):
@@ -307,13 +412,13 @@ def document_tail(ctx: Context, doc) -> list:
     return out
 
 
-def edition_line(ctx: Context) -> Paragraph:
+def edition_line(ctx: Context) -> Tag:
     e = ctx.kit.edition
     s = ctx.strings
     text = (f"{s.edition} {e.number} \u00b7 {s.issued} {ctx.date(e.issued)} \u00b7 "
             f"{s.review} {ctx.date(e.review)}")
-    p = Paragraph(escape(text), ctx.style("small"))
-    p.spaceBefore = ctx.theme.body_size * 1.2
+    p = plain_para(ctx, text, "small")
+    p.flowable.spaceBefore = p.spaceBefore = ctx.theme.body_size * 1.2
     return p
 
 
@@ -322,54 +427,63 @@ def edition_line(ctx: Context) -> Paragraph:
 
 
 class TickBox(Flowable):
-    """A square that prints empty and becomes a checkbox field on screen."""
+    """A square that prints empty (an artifact) and is a checkbox field (a Form) on screen."""
 
-    def __init__(self, size: float, name: str | None, tooltip: str, colour):
+    def __init__(self, size: float, name: str | None, tooltip: str, colour,
+                 parent: Node | None = None):
         super().__init__()
         self.size, self.name, self.tooltip, self.colour = size, name, tooltip, colour
         self.width = self.height = size
+        self.node = Node("Form", parent)
 
     def wrap(self, aw, ah):
         return self.size, self.size
 
     def draw(self):
         c = self.canv
+        tagger = tagger_of(c)
+        if tagger:
+            tagger.begin_artifact(c)
         c.saveState()
         c.setStrokeColor(self.colour)
         c.setLineWidth(1.2)
         c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
         c.restoreState()
+        if tagger:
+            tagger.end_artifact(c)
         state = getattr(c, "kit_state", None)
         if state is not None and self.name:
             state.checkbox(c, self)
 
 
 def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str = "box-body",
-             tooltip: str | None = None) -> Table:
+             tooltip: str | None = None, parent: Node | None = None) -> Table:
     """A tick box beside inline text."""
     s = ctx.theme.body_size
-    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"))
-    return table(ctx, [[box, para(ctx, text, style)]], [s * 2.0, width - s * 2.0],
-                 style=([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (0, 0), s * 0.2),
-                                   ("TOPPADDING", (1, 0), (1, 0), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.25)]))
+    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), parent)
+    return table(ctx, [[box, para(ctx, text, style, parent)]], [s * 2.0, width - s * 2.0],
+                 [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                  ("TOPPADDING", (0, 0), (0, 0), s * 0.2),
+                  ("TOPPADDING", (1, 0), (1, 0), 0),
+                  ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.25)])
 
 
 class WritingLines(Flowable):
-    """Ruled lines to write on; on screen, one multi-line text field over them."""
+    """Ruled lines to write on (an artifact); on screen, a text field (a Form) over them."""
 
     def __init__(self, lines: int, gap: float, colour, name: str | None, tooltip: str,
                  value: str | None = None, multiline: bool = True, font: str = "",
-                 text_colour=None):
+                 text_colour=None, parent: Node | None = None):
         super().__init__()
         self.lines, self.gap, self.colour = lines, gap, colour
         self.font, self.text_colour = font, text_colour
         self.name, self.tooltip, self.value, self.multiline = name, tooltip, value, multiline
         self.width = 0
         self.height = lines * gap
+        self.node = Node("Form", parent)
+        self.value_node = Node("P", parent)
 
     def wrap(self, aw, ah):
         self.width = aw
@@ -380,6 +494,9 @@ class WritingLines(Flowable):
 
     def draw(self):
         c = self.canv
+        tagger = tagger_of(c)
+        if tagger:
+            tagger.begin_artifact(c)
         c.saveState()
         c.setStrokeColor(self.colour)
         c.setLineWidth(0.6)
@@ -387,38 +504,63 @@ class WritingLines(Flowable):
             y = self.height - (i + 1) * self.gap + 2
             c.line(0, y, self.width, y)
         c.restoreState()
+        if tagger:
+            tagger.end_artifact(c)
         state = getattr(c, "kit_state", None)
         if state is not None and self.name and state.forms:
             state.textfield(c, self)
-        elif (state.prefill.get(self.name) if state is not None and self.name else None) \
-                or self.value:  # printed copy: the pre-filled value as plain text
-            value = (state.prefill.get(self.name) if state is not None else None) or self.value
+            return
+        value = (state.prefill.get(self.name) if state is not None and self.name else None) \
+            or self.value
+        if value:  # printed copy: the pre-filled value as plain text on the first line
+            if tagger:
+                tagger.begin(c, self.value_node)
             c.saveState()
             c.setFillColor(self.text_colour or self.colour)
-            size = min(11.0, self.gap * 0.55)
-            c.setFont(self.font, size)
+            c.setFont(self.font, min(11.0, self.gap * 0.55))
             c.drawString(2, self.height - self.gap + 2 + self.gap * 0.28, value)
             c.restoreState()
+            if tagger:
+                tagger.end(c)
 
 
 def write_in(ctx: Context, lines: int, name: str, tooltip: str, value: str | None = None,
-             multiline: bool = True) -> WritingLines:
+             multiline: bool = True, parent: Node | None = None) -> WritingLines:
     return WritingLines(lines, ctx.theme.line_gap, ctx.theme.colour("muted"), name, tooltip,
-                        value, multiline, ctx.theme.fonts.regular, ctx.theme.colour("text"))
+                        value, multiline, ctx.theme.fonts.regular, ctx.theme.colour("text"),
+                        parent)
 
 
-def table(ctx: Context, rows, col_widths, style: list, **kw) -> Table:
+class KitTable(Table):
+    """A Table that tells its structure callback which rows a split part holds."""
+
+    _kit_row_offset = 0
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2:
+            first = len(parts[0]._cellvalues)
+            repeat = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+            parts[0]._kit_row_offset = self._kit_row_offset
+            parts[1]._kit_row_offset = self._kit_row_offset + first - repeat
+        return parts
+
+
+def table(ctx: Context, rows, col_widths, style: list, structure=None, **kw) -> Table:
     """A Table in the brand's font (ReportLab's default for non-text cells is Helvetica,
-    which would be the one font left unembedded)."""
+    which would be the one font left unembedded). Its backgrounds and rules are artifacts;
+    `structure` makes it a data table (TR/TH/TD), else its cells tag themselves."""
     base = [("FONT", (0, 0), (-1, -1), ctx.theme.fonts.regular, ctx.theme.body_size)]
     kw.setdefault("hAlign", "LEFT")
-    return Table(rows, colWidths=col_widths, style=TableStyle(base + list(style)), **kw)
+    return KitTable(rows, colWidths=col_widths, style=TableStyle(base + list(style)),
+                    renderCB=structure or LayoutTable(), **kw)
 
 
 def spacer(ctx: Context, lines: float = 1.0) -> Spacer:
     return Spacer(1, ctx.theme.body_size * lines)
 
 
-__all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para", "callout",
-           "crisis_notice", "tick_row", "write_in", "TickBox", "WritingLines", "spacer",
-           "edition_line", "Image", "colors", "KeepTogether"]
+__all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para",
+           "plain_para", "callout", "crisis_notice", "tick_row", "write_in", "TickBox",
+           "WritingLines", "spacer", "edition_line", "colors", "KeepTogether", "Node", "Tag",
+           "table", "figure", "draw_asset", "tagger_of"]

@@ -1,10 +1,9 @@
 """Referral sheet layout: the crisis notice, contact slots to fill in, space for questions."""
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
 
 from kit import schema
-from kit.text import escape, slug
+from kit.text import slug
 
 from . import parts
 
@@ -31,7 +30,7 @@ def contact(ctx: parts.Context, slot: schema.ReferralSlot) -> list:
     theme = ctx.theme
     s = theme.body_size
     sid = slot.id or slug(slot.title)
-    out = [parts.heading(ctx, slot.title, 3)]
+    out = [parts.heading(ctx, slot.title, 2, style="h3")]
     if slot.hint:
         out.append(parts.para(ctx, slot.hint, "hint"))
     labels = ctx.strings.contact_fields
@@ -42,7 +41,7 @@ def contact(ctx: parts.Context, slot: schema.ReferralSlot) -> list:
         value = getattr(slot.prefill, key)
         line = parts.write_in(ctx, 1, ctx.field_name(sid, key), f"{slot.title}: {label}", value,
                               multiline=False)
-        rows.append([Paragraph(escape(label), ctx.style("field-label")), line])
+        rows.append([parts.plain_para(ctx, label, "field-label"), line])
     out.append(parts.table(ctx, rows, [label_w, theme.frame_width - label_w], hAlign="LEFT",
                      style=([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -1,10 +1,10 @@
 """Worksheet layout: prompts with ruled writing space, and a one-week tally grid."""
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
 
 from kit import schema
-from kit.text import escape, slug
+from kit.text import slug
 
 from . import parts
 
@@ -14,7 +14,7 @@ def build(doc: schema.WorksheetDocument, ctx: parts.Context) -> list:
     out = parts.document_head(ctx, doc) + parts.blocks(ctx, doc.intro)
     for prompt in doc.prompts:
         pid = prompt.id or slug(prompt.label)
-        group = [parts.heading(ctx, prompt.label, 3)]
+        group = [parts.heading(ctx, prompt.label, 2, style="h3")]
         if prompt.hint:
             group.append(parts.para(ctx, prompt.hint, "hint"))
         group.append(parts.write_in(ctx, prompt.lines, ctx.field_name(pid), prompt.label))
@@ -34,8 +34,7 @@ def tally(ctx: parts.Context, t: schema.Tally) -> list:
         out.append(parts.para(ctx, t.intro))
     day_w = s * 3.3
     label_w = theme.frame_width - 7 * day_w
-    head = [Paragraph("", ctx.style("table-cell"))] + [
-        Paragraph(escape(d), ctx.style("label")) for d in ctx.strings.days]
+    head = [Spacer(1, 1)] + [parts.plain_para(ctx, d, "label") for d in ctx.strings.days]
     rows = [head]
     for row in t.rows:
         rid = row.id or slug(row.label)

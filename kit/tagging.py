@@ -1,0 +1,400 @@
+"""Tagged PDF (PDF/UA-1) from ReportLab, in the same pass that draws the pages.
+
+Layouts describe structure with `Node`s (a Part per document, headings, paragraphs, lists,
+tables, figures, form fields) and wrap what they draw in `Tag`. While drawing, the canvas's
+`Tagger` surrounds each tagged drawing with marked content (`/P <</MCID n>> BDC ... EMC`),
+everything else (running headers, footers, rules, backgrounds, empty boxes) with `/Artifact`,
+and records which structure element owns each marked-content item and annotation. When the
+canvas saves, the structure tree, its ParentTree and the pages' /StructParents are written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference,
+                                      PDFString)
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.tables import TableRenderCB
+
+
+def _patch_reportlab() -> None:
+    """Fix what ReportLab writes that PDF/UA refuses, and let link annotations carry
+    /StructParent."""
+    from reportlab.pdfbase import ttfonts
+
+    def to_unicode_cmap(fontname, subset):
+        entries = [(i, v) for i, v in enumerate(subset) if v not in (0, 0xFEFF, 0xFFFE)]
+        blocks = []
+        for start in range(0, len(entries), 100):  # at most 100 entries a block
+            chunk = entries[start:start + 100]
+            blocks += [f"{len(chunk)} beginbfchar"]
+            blocks += ["<%02X> <%s>" % (i, "".join("%04X" % ord(c) for c in _utf16(v)))
+                       for i, v in chunk]
+            blocks += ["endbfchar"]
+        return "\n".join([
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+            "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+            "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1), "endcodespacerange",
+            *blocks, "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
+    if "StructParent" not in pdfdoc.LinkAnnotation.permitted:
+        pdfdoc.LinkAnnotation.permitted = pdfdoc.LinkAnnotation.permitted + ("StructParent",)
+        pdfdoc.Annotation.permitted = pdfdoc.Annotation.permitted + ("StructParent",)
+
+
+def _utf16(codepoint: int) -> str:
+    """A code point as its UTF-16 code units (surrogate pairs above U+FFFF)."""
+    if codepoint < 0x10000:
+        return chr(codepoint)
+    v = codepoint - 0x10000
+    return chr(0xD800 + (v >> 10)) + chr(0xDC00 + (v & 0x3FF))
+
+
+_patch_reportlab()
+
+
+@dataclass(eq=False)
+class Node:
+    """A structure element: its standard role, parent, and what screen readers need."""
+
+    role: str
+    parent: "Node | None" = None
+    alt: str | None = None
+    title: str | None = None
+    attrs: dict = field(default_factory=dict)
+    kids: list = field(default_factory=list)
+    attached: bool = False
+    drawn: bool = False
+    """Whether its content has been drawn once (a repeated table header is then an artifact)."""
+
+
+class Tagger:
+    """Records marked content, artifacts and annotations while pages are drawn."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.root = Node("Document", attached=True)
+        self.part: Node | None = None
+        self.mcids: dict[int, list[Node]] = {}
+        self.annotations: list[tuple[int, object, str, Node]] = []
+        self.current: list[Node] = []
+        self.artifact_depth = 0
+        self.pending: Node | None = None
+        """The Form element of the field about to be created."""
+        self.titles: dict[str, str] = {}
+        """Bookmark keys and what they point to, to describe links."""
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def start_part(self, title: str) -> Node:
+        """A new document in the pack: a Part under the Document element."""
+        self.part = Node("Part", self.root, title=title)
+        self.attach(self.part)
+        return self.part
+
+    def attach(self, node: Node) -> None:
+        if node.attached:
+            return
+        if node.parent is None:
+            node.parent = self.part or self.root
+        self.attach(node.parent)
+        node.parent.kids.append(node)
+        node.attached = True
+
+    # -- marked content ----------------------------------------------------------------------
+
+    def begin(self, canv, node: Node) -> None:
+        """Start marked content owned by node on the current page."""
+        self.attach(node)
+        page = canv.getPageNumber() - 1
+        mcids = self.mcids.setdefault(page, [])
+        mcid = len(mcids)
+        mcids.append(node)
+        node.kids.append((page, mcid))
+        node.drawn = True
+        canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
+        self.current.append(node)
+
+    def end(self, canv) -> None:
+        canv.addLiteral("EMC")
+        self.current.pop()
+
+    def begin_artifact(self, canv, kind: str = "Layout") -> None:
+        canv.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
+        self.artifact_depth += 1
+
+    def end_artifact(self, canv) -> None:
+        canv.addLiteral("EMC")
+        self.artifact_depth -= 1
+
+    def annotation(self, canv, annotation, name: str, role: str, node: Node | None = None):
+        """An annotation (link or form field) that belongs to node, or to the content being
+        drawn when it was made."""
+        owner = node or (self.current[-1] if self.current else self.part or self.root)
+        if role == "Link":
+            owner = Node("Link", owner)
+            self.attach(owner)
+        else:
+            self.attach(owner)
+        page = canv.getPageNumber() - 1
+        self.annotations.append((page, annotation, name, owner))
+
+    # -- writing the tree --------------------------------------------------------------------
+
+    def write(self, canv) -> None:
+        """Write the structure tree into the canvas's document (call before it is saved)."""
+        doc = canv._doc
+        pages = doc.Pages.pages
+        refs: dict[int, PDFObjectReference] = {}
+
+        def ref(node: Node) -> PDFObjectReference:
+            if id(node) not in refs:
+                refs[id(node)] = PDFObjectReference(f"SE{len(refs) + 1}")
+            return refs[id(node)]
+
+        def page_ref(index: int):
+            return doc.Reference(pages[index])
+
+        annotation_keys = {}
+        next_key = len(pages)
+        for page, annotation, name, owner in self.annotations:
+            annotation_keys[id(annotation)] = next_key
+            owner.kids.append(("objr", page, name, annotation))
+            self._set_struct_parent(annotation, next_key)
+            next_key += 1
+
+        def emit(node: Node) -> None:
+            kids = PDFArray([])
+            first_page = None
+            for kid in node.kids:
+                if isinstance(kid, Node):
+                    emit(kid)
+                    kids.sequence.append(ref(kid))
+                elif kid[0] == "objr":
+                    _, page, name, _annotation = kid
+                    kids.sequence.append(PDFDictionary({
+                        "Type": PDFName("OBJR"), "Obj": doc.refAnnotation(name),
+                        "Pg": page_ref(page)}))
+                    first_page = page if first_page is None else first_page
+                else:
+                    page, mcid = kid
+                    if first_page is None:
+                        first_page = page
+                    if page == first_page:
+                        kids.sequence.append(mcid)
+                    else:
+                        kids.sequence.append(PDFDictionary({
+                            "Type": PDFName("MCR"), "Pg": page_ref(page), "MCID": mcid}))
+            d = {"Type": PDFName("StructElem"), "S": PDFName(node.role), "K": kids}
+            if node.parent is not None:
+                d["P"] = ref(node.parent)
+            else:
+                d["P"] = PDFObjectReference("StructTreeRoot")
+            if first_page is not None:
+                d["Pg"] = page_ref(first_page)
+            if node.alt is not None:
+                d["Alt"] = PDFString(node.alt)
+            if node.title is not None:
+                d["T"] = PDFString(node.title)
+            if node.attrs:
+                d["A"] = PDFDictionary({k: v for k, v in node.attrs.items()})
+            doc.Reference(PDFDictionary(d), ref(node).name)
+
+        emit(self.root)
+        nums = []
+        for index in range(len(pages)):
+            owners = self.mcids.get(index, [])
+            nums += [index, PDFArray([ref(n) for n in owners])]
+            page = pages[index]
+            page.StructParents = index
+            page.Tabs = PDFName("S")
+            if "StructParents" not in page.__NoDefault__:
+                page.__NoDefault__ = list(page.__NoDefault__) + ["StructParents", "Tabs"]
+        for page, annotation, name, owner in self.annotations:
+            nums += [annotation_keys[id(annotation)], ref(owner)]
+        parent_tree = PDFDictionary({"Nums": PDFArray(nums)})
+        root = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref(self.root)]),
+                              "ParentTree": doc.Reference(parent_tree, "ParentTree"),
+                              "ParentTreeNextKey": next_key})
+        doc.Reference(root, "StructTreeRoot")
+        doc.Catalog.StructTreeRoot = PDFObjectReference("StructTreeRoot")
+        doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # a raw str is written as is
+
+    @staticmethod
+    def _set_struct_parent(annotation, key: int) -> None:
+        if isinstance(annotation, PDFDictionary):
+            annotation.dict["StructParent"] = key
+        elif hasattr(annotation, "otherkw"):
+            annotation.otherkw["StructParent"] = key
+
+
+def tagger_of(canv) -> Tagger | None:
+    state = getattr(canv, "kit_state", None)
+    return getattr(state, "tagger", None)
+
+
+class Tag(Flowable):
+    """Draws a flowable as the content of a structure element (or as an artifact)."""
+
+    def __init__(self, flowable, node: Node | None, artifact: bool = False):
+        super().__init__()
+        self.flowable, self.node, self.artifact = flowable, node, artifact
+        for attr in ("hAlign", "vAlign", "spaceBefore", "spaceAfter", "keepWithNext"):
+            if hasattr(flowable, attr):
+                setattr(self, attr, getattr(flowable, attr))
+
+    def wrap(self, aw, ah):
+        w, h = self.flowable.wrap(aw, ah)
+        self.width, self.height = w, h
+        return w, h
+
+    def split(self, aw, ah):
+        return [Tag(part, self.node, self.artifact) for part in self.flowable.split(aw, ah)]
+
+    def getSpaceBefore(self):
+        return self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def getKeepWithNext(self):
+        return self.flowable.getKeepWithNext()
+
+    def identity(self, maxLen=None):
+        return f"Tag({self.node.role if self.node else 'Artifact'}, {self.flowable.identity(maxLen)})"
+
+    def drawOn(self, canv, x, y, _sW=0):
+        tagger = tagger_of(canv)
+        if tagger is None:
+            return self.flowable.drawOn(canv, x, y, _sW)
+        if self.artifact or self.node is None:
+            tagger.begin_artifact(canv)
+            self.flowable.drawOn(canv, x, y, _sW)
+            tagger.end_artifact(canv)
+        else:
+            tagger.begin(canv, self.node)
+            self.flowable.drawOn(canv, x, y, _sW)
+            tagger.end(canv)
+
+
+def keep_line_spaces(flowable) -> None:
+    """End each wrapped line of a paragraph with a space, so text read back from the PDF (by a
+    screen reader, or a copy and paste) keeps the word break ReportLab turned into a line end."""
+    para = getattr(flowable, "blPara", None)
+    if para is None:
+        return
+    lines = para.lines[:-1]
+    for line in lines:
+        if para.kind == 0:
+            words = line[1]
+            if words and not words[-1].endswith(" "):
+                words[-1] = words[-1] + " "
+        else:
+            frags = getattr(line, "words", None)
+            if frags and hasattr(frags[-1], "text") and not frags[-1].text.endswith(" "):
+                frags[-1].text = frags[-1].text + " "
+
+
+class Paragraph(_Paragraph):
+    """A ReportLab Paragraph whose wrapped lines keep their word breaks in the PDF's text."""
+
+    def draw(self):
+        keep_line_spaces(self)
+        super().draw()
+
+
+class LayoutTable(TableRenderCB):
+    """A table used for layout: its backgrounds and rules are artifacts; its cells' flowables
+    tag themselves."""
+
+    def _canv(self, T):
+        return T.canv
+
+    def startTable(self, T):
+        pass
+
+    def startBG(self, T):
+        t = tagger_of(T.canv)
+        if t:
+            t.begin_artifact(T.canv)
+
+    def endBG(self, T):
+        t = tagger_of(T.canv)
+        if t:
+            t.end_artifact(T.canv)
+
+    def startRow(self, T, rowNo):
+        pass
+
+    def startCell(self, T, rowNo, colNo, cellval, cellstyle, pos, size):
+        pass
+
+    def endCell(self, T):
+        pass
+
+    def endRow(self, T):
+        pass
+
+    startLines = startBG
+    endLines = endBG
+
+    def endTable(self, T):
+        pass
+
+
+class DataTable(LayoutTable):
+    """A table of data: Table, TR, TH (with scope) and TD elements; header rows repeated on a
+    continuation page are artifacts."""
+
+    def __init__(self, node: Node, header_rows: int = 1):
+        self.node = node
+        self.header_rows = header_rows
+        self.rows: dict[int, Node] = {}
+        self.cells: dict[tuple[int, int], Node] = {}
+        self._open = None
+
+    def startRow(self, T, rowNo):
+        self._row = rowNo
+
+    def startCell(self, T, rowNo, colNo, cellval, cellstyle, pos, size):
+        t = tagger_of(T.canv)
+        if t is None:
+            return
+        key = self._key(T, rowNo)
+        header = rowNo < self.header_rows
+        cell = self.cells.get((key, colNo))
+        if header and cell is not None and cell.drawn and self._is_repeat(T, rowNo):
+            t.begin_artifact(T.canv, "Pagination")
+            self._open = "artifact"
+            return
+        if cell is None:
+            row = self.rows.get(key)
+            if row is None:
+                row = self.rows[key] = Node("TR", self.node)
+            attrs = {"O": PDFName("Table"), "Scope": PDFName("Column")} if header else {}
+            cell = self.cells[(key, colNo)] = Node("TH" if header else "TD", row, attrs=attrs)
+        t.begin(T.canv, cell)
+        self._open = "cell"
+
+    def endCell(self, T):
+        t = tagger_of(T.canv)
+        if t is None or self._open is None:
+            return
+        if self._open == "artifact":
+            t.end_artifact(T.canv)
+        else:
+            t.end(T.canv)
+        self._open = None
+
+    def _key(self, T, rowNo) -> int:
+        """The row's index in the whole table (split parts renumber their rows)."""
+        if rowNo < self.header_rows:
+            return rowNo
+        return getattr(T, "_kit_row_offset", 0) + rowNo
+
+    def _is_repeat(self, T, rowNo) -> bool:
+        return getattr(T, "_kit_row_offset", 0) > 0
