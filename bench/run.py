@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Benchmark: attachment-kit (ReportLab) against Typst building the same default pack.
 
-    python bench/run.py              full run (bulk of 1000 packs; about 5-6 minutes on 2 cores)
-    python bench/run.py --quick      smoke run (bulk of 50, fewer repeats; about 30-40 s)
-    python bench/run.py --runs 9     repeats per timed figure (default 5; --quick: 2)
-    python bench/run.py --bulk 200   packs in the bulk figure (default 1000; --quick: 50)
+    python bench/run.py                 full run: about 5 minutes on 2 quiet cores
+    python bench/run.py --quick         smoke run: about 30 s
+    python bench/run.py --runs 9        repeats per timed figure (default 5; --quick: 2)
+    python bench/run.py --bulk 200      attachment-kit packs in the bulk figure (default 1000;
+                                        --quick: 50)
+    python bench/run.py --typst-bulk N  Typst packs in the bulk figure (default 250, or --bulk
+                                        when smaller; its rate and memory settle within ~50
+                                        packs per worker, and 1000 would add ~2 minutes)
+    python bench/run.py --bulk-family   also the bulk figure through the engine's per-family
+                                        path (kit/batch.py's load + build); adds ~4 minutes
 
 Prints a table (Markdown) and writes every figure, with its raw samples, to
 bench/results/latest.json. See bench/README.md for what each figure means.
@@ -513,7 +519,8 @@ def table(r: dict) -> str:
                      _fmt_stat(t["warm_incremental"]),
                      _ratio(med(k, "warm"), med(t, "warm_incremental")), "", ""))
     rows += [
-        (f"Bulk throughput ({kb['n']} packs, {kb['workers']} workers)",
+        (f"Bulk throughput ({kb['workers']} workers; {kb['n']} packs"
+         + (f", Typst {tb['n']}" if tb and tb["n"] != kb["n"] else "") + ")",
          f"{kb['packs_per_s']:.2f} packs/s", f"{tb['packs_per_s']:.2f} packs/s" if tb else "n/a",
          _ratio(kb["packs_per_s"], tb["packs_per_s"] if tb else None), "≥ 2×", verdict("bulk")),
     ]
@@ -594,6 +601,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="short smoke run (~30-40 s)")
     parser.add_argument("--runs", type=int, default=None, help="repeats per timed figure")
     parser.add_argument("--bulk", type=int, default=None, help="packs in the bulk figure")
+    parser.add_argument("--typst-bulk", type=int, default=None,
+                        help="Typst packs in the bulk figure (default: 250, or --bulk if smaller)")
     parser.add_argument("--bulk-family", action="store_true",
                         help="also run the bulk figure through the engine's per-family path "
                              "(load_pack(family=) + build_pack(prefill=)); adds about as long "
@@ -602,11 +611,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     runs = args.runs or (2 if args.quick else 5)
     n = args.bulk or (50 if args.quick else 1000)
-    if runs < 1 or n < WORKERS:
-        parser.error("--runs must be at least 1 and --bulk at least 2")
+    n_typst = args.typst_bulk or min(n, 250)
+    if runs < 1 or min(n, n_typst) < WORKERS:
+        parser.error("--runs must be at least 1 and --bulk and --typst-bulk at least 2")
 
     started = time.monotonic()
     r: dict = {"mode": "quick" if args.quick else "full", "runs": runs, "bulk_n": n,
+               "typst_bulk_n": n_typst,
                "env": environment()}
     k = r["kit"] = {}
     has_typst = r["env"]["typst"] is not None
@@ -641,8 +652,8 @@ def main(argv=None) -> int:
         t["warm"], t["warm_incremental"], t["output"] = typst_warm(source, max(runs, 3))
         say(f"Typst: rebuild after a one-word change x{runs}")
         t["rebuild"] = typst_rebuild(source, runs)
-        say(f"Typst: bulk of {n} on {WORKERS} workers")
-        t["bulk"] = bulk(n, "typst", payload=source)
+        say(f"Typst: bulk of {n_typst} on {WORKERS} workers")
+        t["bulk"] = bulk(n_typst, "typst", payload=source)
     say(f"attachment-kit: bulk of {n} on {WORKERS} workers")
     k["bulk"] = bulk(n, "kit")
     if args.bulk_family and families:
@@ -660,7 +671,8 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(r, indent=2, default=str) + "\n", encoding="utf-8")
     print(text)
-    print(f"\n{r['mode']} run, {runs} runs per figure, bulk {n}; {r['elapsed_s']:.0f} s in all; "
+    print(f"\n{r['mode']} run, {runs} runs per figure, bulk {n} (Typst {n_typst}); "
+          f"{r['elapsed_s']:.0f} s in all; "
           f"python {r['env']['python']}, reportlab {r['env'].get('reportlab')}, "
           f"{r['env']['cpus']} CPUs; load average {r['env']['load_average_at_start']:.2f} at the "
           f"start, {r['env']['load_average_at_end']:.2f} at the end; written to {args.out}")

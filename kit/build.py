@@ -143,7 +143,7 @@ def included_story(doc: Document) -> list:
     for i in range(doc.included.pages):
         if i:
             story.append(PageBreak())
-        story.append(IncludedPage(doc.included, i))
+        story.append(IncludedPage(doc.included, i, m.title))
     return story
 
 
@@ -157,8 +157,8 @@ def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
         if state.placements:
             from .include import Placement, place
 
-            data = place(data, [Placement(page, pdf, index, box)
-                                for page, pdf, index, box in state.placements])
+            data = place(data, [Placement(page, pdf, index, box, title)
+                                for page, pdf, index, box, title in state.placements])
     except LayoutError as exc:
         current = getattr(state.current, "name", None)
         doc = next((d for d in others if d.name == current), doc)

@@ -204,9 +204,6 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     if fonts is not None:
         for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
             report.extend(missing_glyphs(source, fonts))
-    for doc in documents:
-        if doc.included is None:
-            report.extend(unshowable_prefill(doc))
     report.raise_if_errors()
     return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
@@ -260,28 +257,6 @@ def missing_glyphs(source: Source, fonts) -> list[Problem]:
                 walk(v, path + (i,))
 
     walk(source.data, ())
-    return problems
-
-
-def unshowable_prefill(doc: Document) -> list[Problem]:
-    """Warnings for pre-filled field values with characters a form field cannot show.
-
-    Field appearances use a standard font with a Western European character set (it has
-    é, ñ, ü, ł, Š, Œ but not ź or ș); such characters show as '?' until the parent edits the field.
-    """
-    from .render import field_unshowable
-
-    problems = []
-    data = doc.source.data if isinstance(doc.source.data, dict) else {}
-    for i, slot in enumerate(data.get("slots") or []):
-        prefill = slot.get("prefill") if isinstance(slot, dict) else None
-        for key, value in (prefill or {}).items() if isinstance(prefill, dict) else ():
-            bad = field_unshowable(value) if isinstance(value, str) else ""
-            if bad:
-                problems.append(doc.source.problem(
-                    ("slots", i, "prefill", key),
-                    f"a form field cannot show {', '.join(repr(c) for c in bad)}; it will show "
-                    "as '?' (the value itself is kept)", "warning"))
     return problems
 
 

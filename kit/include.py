@@ -78,6 +78,8 @@ class Placement:
     pdf: IncludedPdf
     source_page: int
     box: tuple[float, float, float, float]  # x, y, width, height of the writing area
+    title: str = ""
+    """The document's title: its Part in the pack's structure tree."""
 
 
 def place(data: bytes, placements: list[Placement]) -> bytes:
@@ -90,6 +92,7 @@ def place(data: bytes, placements: list[Placement]) -> bytes:
         return data
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     sources: dict[int, PdfWriter] = {}
+    grafts: dict[int, dict] = {}
     new_fields = []
     for p in placements:
         if id(p.pdf) not in sources:
@@ -112,13 +115,24 @@ def place(data: bytes, placements: list[Placement]) -> bytes:
         ty = y + (bh - h * scale) / 2 - bottom * scale
         target = writer.pages[p.page]
         before = len(target.get("/Annots") or [])
+        source_annots = [a.indirect_reference if hasattr(a, "indirect_reference") else a
+                         for a in (src.get("/Annots") or [])]
         target.merge_transformed_page(src, Transformation().scale(scale).translate(tx, ty),
                                       over=False)
-        for ref in list(target.get("/Annots") or [])[before:]:
+        copies = list(target.get("/Annots") or [])[before:]
+        for ref in copies:
             annot = ref.get_object()
             if annot.get("/Subtype") == "/Widget" and "/T" in annot:
                 new_fields.append(ref)
         _merge_form_resources(writer, source._root_object)
+        if p.pdf.tagged:
+            graft = grafts.setdefault(id(p.pdf), {"source": source, "title": p.title,
+                                                  "pages": {}, "annots": {}})
+            graft["pages"][src.indirect_reference.idnum] = (p.page, target.indirect_reference)
+            for original, copy in zip(source.pages[p.source_page].get("/Annots") or [], copies):
+                graft["annots"][original.idnum] = copy
+    for graft in grafts.values():
+        _graft_structure(writer, graft)
     if new_fields:
         form = writer._root_object.get("/AcroForm")
         if form is None:
@@ -179,3 +193,143 @@ def _merge_form_resources(writer, src_root) -> None:
         if name not in fonts:
             fonts[NameObject(name)] = font.clone(writer).indirect_reference \
                 if hasattr(font, "clone") else font
+
+
+def _graft_structure(writer, graft) -> None:
+    """Copy a tagged included PDF's structure tree under its Part in the pack's tree, pointing
+    its elements at the pack's pages and at the copies of its annotations."""
+    from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
+                               NumberObject)
+
+    source = graft["source"]
+    src_tree = source._root_object.get("/StructTreeRoot")
+    our_tree = writer._root_object.get("/StructTreeRoot")
+    if src_tree is None or our_tree is None:
+        return
+    src_tree, our_tree = src_tree.get_object(), our_tree.get_object()
+    part = _find_part(our_tree, graft["title"])
+    if part is None:
+        return
+    pages = graft["pages"]  # their page idnum -> (our page index, our page ref)
+    annots = graft["annots"]  # their annotation idnum -> our copy's ref
+    copied: dict[int, IndirectObject] = {}
+    nums = our_tree["/ParentTree"].get_object()["/Nums"]
+    next_key = int(our_tree.get("/ParentTreeNextKey", len(writer.pages)))
+
+    def page_of(value):
+        if value is None or not hasattr(value, "idnum"):
+            return None
+        found = pages.get(value.idnum)
+        return found[1] if found else None
+
+    def copy(ref, parent_ref):
+        elem = ref.get_object()
+        new = DictionaryObject()
+        new_ref = writer._add_object(new)
+        copied[ref.idnum] = new_ref
+        for key, value in elem.items():
+            if key in ("/P", "/K", "/Pg"):
+                continue
+            new[NameObject(key)] = value.clone(writer) if hasattr(value, "clone") else value
+        new[NameObject("/P")] = parent_ref
+        pg = page_of(elem.raw_get("/Pg") if "/Pg" in elem else None)
+        if pg is not None:
+            new[NameObject("/Pg")] = pg
+        kids = elem.get("/K")
+        kids = kids if isinstance(kids, list) else ([] if kids is None else [kids])
+        out = ArrayObject()
+        for kid in kids:
+            obj = kid.get_object() if isinstance(kid, IndirectObject) else kid
+            if isinstance(obj, int):
+                out.append(NumberObject(obj))
+            elif isinstance(obj, dict) and obj.get("/Type") == "/MCR":
+                out.append(DictionaryObject({NameObject("/Type"): NameObject("/MCR"),
+                                             NameObject("/Pg"): page_of(obj.raw_get("/Pg")),
+                                             NameObject("/MCID"): NumberObject(obj["/MCID"])}))
+            elif isinstance(obj, dict) and obj.get("/Type") == "/OBJR":
+                ours = annots.get(obj.raw_get("/Obj").idnum)
+                if ours is None:
+                    continue
+                nonlocal next_key
+                ours.get_object()[NameObject("/StructParent")] = NumberObject(next_key)
+                nums.extend([NumberObject(next_key), new_ref])
+                next_key += 1
+                out.append(DictionaryObject({NameObject("/Type"): NameObject("/OBJR"),
+                                             NameObject("/Obj"): ours,
+                                             NameObject("/Pg"): (page_of(obj.raw_get("/Pg"))
+                                                                  if "/Pg" in obj else None)
+                                             or new.raw_get("/Pg")}))
+            elif isinstance(kid, IndirectObject):
+                out.append(copy(kid, new_ref))
+        new[NameObject("/K")] = out
+        return new_ref
+
+    top = src_tree.get("/K")
+    top = top if isinstance(top, list) else [top]
+    roots = []
+    for kid in top:
+        obj = kid.get_object()
+        if obj.get("/S") == "/Document":  # its Document becomes the contents of our Part
+            inner = obj.get("/K")
+            roots += inner if isinstance(inner, list) else [inner]
+        else:
+            roots.append(kid)
+    part_kids = part.get("/K")
+    if not isinstance(part_kids, list):
+        part_kids = ArrayObject([] if part_kids is None else [part_kids])
+        part[NameObject("/K")] = part_kids
+    part_ref = part.indirect_reference
+    for kid in roots:
+        if isinstance(kid, IndirectObject):
+            part_kids.append(copy(kid, part_ref))
+    # each placed page's ParentTree entry: their page's MCIDs, now owned by the copies
+    src_parent_tree = _number_tree(src_tree["/ParentTree"].get_object())
+    for their_idnum, (index, _) in pages.items():
+        their_page = next(p for p in source.pages if p.indirect_reference.idnum == their_idnum)
+        owners = src_parent_tree.get(int(their_page.get("/StructParents", -1)))
+        if owners is None:
+            continue
+        mapped = ArrayObject(copied.get(o.idnum, o) if isinstance(o, IndirectObject) else o
+                             for o in owners.get_object())
+        key = int(writer.pages[index].get("/StructParents", index))
+        for i in range(0, len(nums), 2):
+            if int(nums[i]) == key:
+                nums[i + 1] = mapped
+                break
+    our_tree[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
+    role_map = src_tree.get("/RoleMap")
+    if role_map is not None:
+        ours = our_tree.setdefault(NameObject("/RoleMap"), DictionaryObject())
+        for key, value in role_map.get_object().items():
+            ours.setdefault(NameObject(key), value)
+
+
+def _find_part(tree, title: str):
+    """Our Part element with this title that has no content yet."""
+    stack = [tree["/K"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+            continue
+        obj = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(obj, dict):
+            continue
+        if obj.get("/S") == "/Part" and str(obj.get("/T", "")) == title:
+            return obj
+        kids = obj.get("/K")
+        if kids is not None and obj.get("/S") in ("/Document", "/Part"):
+            stack.append(kids if isinstance(kids, list) else [kids])
+    return None
+
+
+def _number_tree(node) -> dict:
+    """A number tree's entries, flattened."""
+    out = {}
+    nums = node.get("/Nums")
+    if nums is not None:
+        for i in range(0, len(nums), 2):
+            out[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids") or []:
+        out.update(_number_tree(kid.get_object()))
+    return out

@@ -68,9 +68,9 @@ class DocumentBreak(Flowable):
 class IncludedPage(Flowable):
     """Holds a page for one page of an organisation's PDF (placed after rendering)."""
 
-    def __init__(self, pdf, index: int):
+    def __init__(self, pdf, index: int, title: str = ""):
         super().__init__()
-        self.pdf, self.index = pdf, index
+        self.pdf, self.index, self.title = pdf, index, title
 
     def wrap(self, aw, ah):
         self._frame = (aw, ah)
@@ -81,7 +81,8 @@ class IncludedPage(Flowable):
         if state is not None:
             frame = self.canv._doctemplate.frame
             state.placements.append((self.canv.getPageNumber() - 1, self.pdf, self.index,
-                                     (frame._x1, frame._y1, frame._width, frame._height)))
+                                     (frame._x1, frame._y1, frame._width, frame._height),
+                                     self.title))
 
 
 class BlankPageNotice(Flowable):
@@ -175,6 +176,7 @@ class BuildState:
                            borderWidth=0, borderColor=None,
                            fillColor=_WHITE if lines.multiline else None,
                            fontName="Helvetica", fontSize=size, maxlen=None,
+                           textColor=lines.text_colour,
                            fieldFlags="multiline" if lines.multiline else "",
                            value=str(self.prefill.get(lines.name, lines.value or "")))
         finally:
@@ -185,41 +187,75 @@ TICKED = {"x", "yes", "y", "true", "1", "ticked", "checked", "on"}
 """Values of a families column that tick a checkbox field."""
 
 
-def field_unshowable(text: str) -> str:
-    """The characters of text that a form field's standard font cannot show."""
-    import reportlab.pdfbase.pdfdoc  # noqa: F401  (registers the extpdfdoc codec)
-
-    out = set()
-    for c in text:
-        try:
-            c.encode("extpdfdoc")
-        except UnicodeEncodeError:
-            out.add(c)
-    return "".join(sorted(out))
-
-
 def _field_appearance(form, lines):
-    """ReportLab's txAP for one field, with the value encoded as the field's font expects
-    (PDFDocEncoding, so ł, Œ or Š show) and, for multi-line fields, the ruled lines."""
+    """ReportLab's txAP for one field, with two changes: a pre-filled value is drawn in the
+    brand's embedded font (PDF/UA forbids rendering text in an unembedded standard font), on
+    the ruled lines; and a multi-line field's empty appearance carries the ruled lines."""
     original = type(form).txAP.__get__(form)
-    ops = ""
+    rules = ""
     if lines.multiline:
         r, g, b = lines.colour.red, lines.colour.green, lines.colour.blue
-        rules = [f"q {r:.3f} {g:.3f} {b:.3f} RG 0.6 w"]
+        ops = [f"q {r:.3f} {g:.3f} {b:.3f} RG 0.6 w"]
         for i in range(lines.lines):
             y = lines.height - (i + 1) * lines.gap  # the page's rule, in field coordinates
-            rules.append(f"0 {y:.2f} m {lines.width:.2f} {y:.2f} l S")
-        ops = "\n".join(rules + ["Q"])
+            ops.append(f"0 {y:.2f} m {lines.width:.2f} {y:.2f} l S")
+        rules = "\n".join(ops + ["Q"])
 
     def appearance(key, value, *args, **kw):
-        value = value.encode("extpdfdoc", "replace").decode("latin-1") if value else value
-        ap = original(key, value, *args, **kw)
-        if ops:
-            ap.content = ap.content.replace("/Tx BMC", ops + "\n/Tx BMC", 1)
-            ap._af_refstr = ap.content + ap._af_refstr
+        ap = original(key, "", *args, **kw)
+        content = ap.content
+        if rules:
+            content = content.replace("/Tx BMC", rules + "\n/Tx BMC", 1)
+        if value:
+            text, resources = _value_text(form, lines, value)
+            content = content[:content.rfind("Q")] + text + "\nQ\nEMC\n"
+            ap.dictionary["Resources"] = resources
+        ap.content = content
+        ap._af_refstr = content + ap._af_refstr
         return ap
 
     return appearance
+
+
+def _value_text(form, lines, value: str):
+    """Text operators drawing a field's value in the embedded brand font, one ruled line per
+    line of text, and the resources they need."""
+    from reportlab.lib.rl_accel import escapePDF
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference
+
+    font = pdfmetrics.getFont(lines.font)
+    doc = form.canv._doc
+    size = min(11.0, lines.gap * 0.55)
+    width = lines.width - 4
+    rows: list[str] = []
+    for paragraph in value.splitlines() or [""]:
+        row = ""
+        for word in paragraph.split(" "):
+            trial = f"{row} {word}" if row else word
+            if row and font.stringWidth(trial, size) > width:
+                rows.append(row)
+                row = word
+            else:
+                row = trial
+        rows.append(row)
+    rows = rows[:lines.lines] if lines.multiline else rows[:1]
+    colour = lines.text_colour or lines.colour
+    ops = [f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f} rg"]
+    names = {}
+    for i, row in enumerate(rows):
+        # the baseline sits a little above the i-th ruled line (field coordinates, y=0 at the
+        # field's bottom, which is 2 pt above the page's lowest rule)
+        y = lines.height - (i + 1) * lines.gap + lines.gap * 0.28 - 2 + 2
+        ops.append(f"BT 1 0 0 1 2 {y:.2f} Tm")
+        for subset, data in font.splitString(row, doc):
+            name = font.getSubsetInternalName(subset, doc)
+            names[name[1:]] = PDFObjectReference(name[1:])
+            ops.append(f"{name} {size:g} Tf ({escapePDF(data.decode('latin-1'))}) Tj")
+        ops.append("ET")
+    resources = PDFDictionary({"ProcSet": PDFArray([PDFName("PDF"), PDFName("Text")]),
+                               "Font": PDFDictionary(names)})
+    return "\n".join(ops), resources
 
 
 def _roman(n: int) -> str:
