@@ -75,6 +75,12 @@ def main(argv=None) -> int:
           "bench/run.py for unprofiled times)\n")
     if args.save:
         profiler.dump_stats(str(args.save))
+    from reportlab.lib import rl_accel
+
+    if not getattr(rl_accel, "_c_funcs", None):
+        print("note: ReportLab's C accelerator (the rl_accel package, separate since ReportLab 4) "
+              "is not installed, so number formatting, string widths and PDF escaping run in "
+              "pure Python (the rl_accel.py:_py_* lines below)\n")
 
     for key, title in (("cumulative", "cumulative time"), ("tottime", "own (total) time")):
         out = io.StringIO()
@@ -96,6 +102,23 @@ def main(argv=None) -> int:
         if secs / total < 0.005:
             continue
         print(f"{secs / total * 100:6.1f}%  {secs:7.2f} s  {name}")
+
+    # what the form fields cost, measured without the profiler through the public option
+    def median_ms(options, n=5):
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            result = build_pack(pack, options)
+            samples.append(time.perf_counter() - t0)
+        samples.sort()
+        return samples[n // 2] * 1000, len(result.files[f"{pack.name}.pdf"])
+
+    with_forms, size_forms = median_ms(Options(documents=False))
+    no_forms, size_plain = median_ms(Options(documents=False, forms=False))
+    print(f"\nunprofiled: {with_forms:.0f} ms per build with form fields, {no_forms:.0f} ms with "
+          f"Options(forms=False) (--flatten): the fields take {(with_forms - no_forms):.0f} ms "
+          f"({(with_forms - no_forms) / with_forms * 100:.0f}%) and {(size_forms - size_plain) / 1024:.0f} "
+          f"of the pack's {size_forms / 1024:.0f} KiB")
 
     # how many times the story is laid out: the contents is laid out again until stable
     calls = {name: nc for (f, _l, name), (_cc, nc, *_rest) in stats.stats.items()

@@ -589,8 +589,12 @@ def environment() -> dict:
     except ImportError:
         pass
     try:
-        env["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+        git = ["git", "-C", str(ROOT)]
+        env["commit"] = subprocess.run(git + ["rev-parse", "--short", "HEAD"],
                                        capture_output=True, text=True).stdout.strip() or None
+        changed = subprocess.run(git + ["status", "--porcelain", "--", "kit", "layouts",
+                                        "make_kit.py"], capture_output=True, text=True).stdout
+        env["engine_uncommitted_changes"] = sorted(line[3:] for line in changed.splitlines())
     except OSError:
         env["commit"] = None
     return env
@@ -675,7 +679,9 @@ def main(argv=None) -> int:
           f"{r['elapsed_s']:.0f} s in all; "
           f"python {r['env']['python']}, reportlab {r['env'].get('reportlab')}, "
           f"{r['env']['cpus']} CPUs; load average {r['env']['load_average_at_start']:.2f} at the "
-          f"start, {r['env']['load_average_at_end']:.2f} at the end; written to {args.out}")
+          f"start, {r['env']['load_average_at_end']:.2f} at the end; commit {r['env'].get('commit')}"
+          + (" with uncommitted engine changes" if r["env"].get("engine_uncommitted_changes") else "")
+          + f"; written to {args.out}")
     if r["env"]["load_average_at_start"] > 0.5:
         print("note: the machine was busy when the run started; the figures may be noisy")
     return 0

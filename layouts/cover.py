@@ -41,16 +41,17 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
     out: list = [parts.DocumentStart(ctx.doc_name, doc.title, doc.title, False),
                  Band(theme.colour("primary"), theme.colour("accent"), theme.page_size[0],
                       theme.margin_x, theme.margin_top),
-                 Spacer(1, 30 * mm)]
+                 Spacer(1, (16 if theme.large_print else 30) * mm)]
     out.append(parts.heading(ctx, doc.title, 1, style="cover-title"))
     if doc.subtitle:
         out.append(parts.plain_para(ctx, doc.subtitle, "cover-subtitle"))
     if doc.audience:
         out.append(parts.plain_para(ctx, doc.audience, "cover-meta"))
-    out.append(Spacer(1, theme.frame_height * 0.08))
+    gap = 0.02 if theme.large_print else 0.08
+    out.append(Spacer(1, theme.frame_height * gap))
     if doc.disclaimer:  # said once, where every reader sees it
         out.append(parts.callout(ctx, "note", None, doc.disclaimer, None))
-        out.append(Spacer(1, theme.frame_height * 0.04))
+        out.append(Spacer(1, theme.frame_height * gap / 2))
     else:
         out.append(Spacer(1, theme.frame_height * 0.1))
     if ctx.logo is not None:

@@ -32,7 +32,7 @@ def tally(ctx: parts.Context, t: schema.Tally) -> list:
     out = [parts.heading(ctx, t.title, 2)]
     if t.intro:
         out.append(parts.para(ctx, t.intro))
-    day_w = s * 3.3
+    day_w = min(s * 3.3, theme.frame_width * 0.55 / 7)  # the label column keeps room
     label_w = theme.frame_width - 7 * day_w
     head = [Spacer(1, 1)] + [parts.plain_para(ctx, d, "label") for d in ctx.strings.days]
     rows = [head]
