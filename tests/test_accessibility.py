@@ -284,3 +284,9 @@ def test_large_print_fields_stay_clear_of_text(sample_root):
                 left=x0 + 1, bottom=y0 + 1, right=x1 - 1, top=y1 - 1)
             assert not inside.strip(), (name, f["name"], inside)
         pdf.close()
+
+
+def test_flattened_copies_pass_pdf_ua_too(sample_root, tmp_path):
+    result = build("sample", sample_root, forms=False)
+    failures = [f for name, data in result.files.items() for f in validate(data, tmp_path, name)]
+    assert not failures, "\n".join(failures)
