@@ -75,7 +75,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     meta = Metadata(title=kit.title, author=brand.name,
                     subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
                     language=kit.language, date=kit.edition.issued, tagged=options.tagged)
-    entries = [Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
+    layout_key = _layout_key(pack, options, large)
+    entries = _expected_entries(pack, layout_key) or [
+        Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
     for _ in range(MAX_CONTENTS_PASSES):
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
                            furniture=furniture, prefill=dict(prefill or {}),
@@ -86,6 +88,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         if placed == entries:
             break
         entries = placed
+    _remember_layout(pack, layout_key, state)
     result.files[f"{pack.name}.pdf"] = data
     result.pages[f"{pack.name}.pdf"] = state.pages
     if options.forms:
@@ -111,6 +114,58 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
             result.files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
             result.pages[name] = state.pages
     return result
+
+
+_PAGES: dict[str, int] = {}
+"""Pages each document took when last laid out, by a hash of everything that shapes it; lets
+the contents page be right the first time (one pass instead of two) in warm and bulk builds."""
+
+
+def _layout_key(pack: Pack, options, large: bool) -> str:
+    import hashlib
+
+    shared = (pack.kit.paper, large, options.forms, pack.kit.duplex, pack.kit.edition,
+              pack.kit.crisis, pack.strings, pack.fonts, pack.brand)
+    return hashlib.sha1(repr(shared).encode()).hexdigest()
+
+
+def _doc_key(layout_key: str, doc) -> str:
+    import hashlib
+
+    body = repr(doc.model) + (repr(doc.included.pages) if doc.included else "")
+    return hashlib.sha1((layout_key + doc.name + body).encode()).hexdigest()
+
+
+def _expected_entries(pack: Pack, layout_key: str) -> list | None:
+    """The contents as they will come out, when every document's length is known."""
+    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)
+    if front_key not in _PAGES:
+        return None
+    index = first = _PAGES[front_key]
+    entries = []
+    for n, doc in enumerate(pack.documents):
+        pages = _PAGES.get(_doc_key(layout_key, doc))
+        if pages is None:
+            return None
+        if pack.kit.duplex and index % 2:
+            index += 1  # a padding page puts the document on a right-hand page
+        if n == 0:
+            first = index
+        entries.append(Entry(doc.model.title, doc.model.summary, str(index - first + 1),
+                             f"doc-{doc.name}"))
+        index += pages
+    return entries
+
+
+def _remember_layout(pack: Pack, layout_key: str, state) -> None:
+    starts = [state.starts[d.name] for d in pack.documents] + [state.pages]
+    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)] = starts[0]
+    for doc, start, end in zip(pack.documents, starts, starts[1:]):
+        if end - 1 in state.blanks:
+            end -= 1
+        _PAGES[_doc_key(layout_key, doc)] = end - start
+    if len(_PAGES) > 10_000:  # a bulk run of many different families: start afresh
+        _PAGES.clear()
 
 
 def _tagger(kit, options):

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from reportlab import rl_config
 from reportlab.lib.colors import white as _WHITE
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
@@ -22,6 +23,9 @@ from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame
 from reportlab.platypus.doctemplate import PageBegin
 
 from .text import escape
+
+
+rl_config.useA85 = 0  # streams as plain deflate: smaller files, less work, same PDF
 
 
 @dataclass
@@ -114,6 +118,8 @@ class BuildState:
     """(page index, IncludedPdf, its page, writing area) for each organisation PDF page."""
     tagger: object = None
     """The structure-tree recorder (kit/tagging.py), or None for an untagged build."""
+    blanks: list = field(default_factory=list)
+    """Indexes of the padding pages inserted for duplex printing."""
 
     def start_document(self, canv, marker) -> None:
         page = canv.getPageNumber() - 1
@@ -312,6 +318,7 @@ class KitDocTemplate(BaseDocTemplate):
         if f.right_hand and self.state.furniture.duplex and (self.page + 1) % 2 == 0:
             self.pageTemplate = self.pageTemplates[self._template_index("blank")]
             self._nextPageTemplateIndex = self._template_index(f.template)
+            self.state.blanks.append(self.page)  # the padding page's index (0-based)
             flowables[0:0] = [BlankPageNotice(), PageBreak()]
 
     # -- page furniture --------------------------------------------------------------------
