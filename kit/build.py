@@ -121,6 +121,31 @@ _PAGES: dict[str, int] = {}
 the contents page be right the first time (one pass instead of two) in warm and bulk builds."""
 
 
+def load_layout_memory(path) -> None:
+    """Read remembered page counts (from an earlier run) so a cold build needs one pass."""
+    import json
+
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        _PAGES.update({k: v for k, v in data.items() if isinstance(v, int)})
+
+
+def save_layout_memory(path) -> None:
+    """Keep the page counts for the next run (a cache: wrong or missing only costs time)."""
+    import json
+    import os
+
+    try:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(_PAGES, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _layout_key(pack: Pack, options, large: bool) -> str:
     import hashlib
 

@@ -11,11 +11,16 @@ from .output import remove_stale, write_files
 
 def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
     """Build a kit: the pack and each document, written atomically under out_dir."""
+    from .build import load_layout_memory, save_layout_memory
+
     pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
+    memory = out_dir / ".layout-cache.json"
+    load_layout_memory(memory)
     result = build_pack(pack, options)
     _warn([w for w in result.warnings if w not in pack.warnings])
     written = write_files(out_dir, result.files)
+    save_layout_memory(memory)
     if options.documents:
         remove_stale(out_dir / pack.name, set(written))
     for path in written:

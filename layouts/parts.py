@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
@@ -344,6 +342,9 @@ def figure(asset, width, height, alt, decorative=False) -> Tag:
 
 def qr_block(ctx: Context, url: str) -> Table:
     """A QR code for the document's online address, with the address printed beside it."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # imported here: it is slow to load
+    from reportlab.graphics.shapes import Drawing
+
     size = 22 * mm
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
