@@ -158,6 +158,10 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
         if row.number in problems:
             summary.failed.append((row, [str(problems[row.number])]))
     out_dir.mkdir(parents=True, exist_ok=True)
+    from .build import load_layout_memory, save_layout_memory
+
+    memory = out_dir / ".layout-cache.json"
+    load_layout_memory(memory)  # before the workers start, so each of them knows it
     base = fingerprint(places, kit_name, options, skip=(families, out_dir))
     todo = []
     for row in rows:
@@ -187,6 +191,7 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
                     _collect(future.result(), summary, shown, bar)
     finally:
         bar.close()
+    save_layout_memory(memory)
     summary.failed.sort(key=lambda item: item[0].number)
     for row, messages in summary.failed:
         for message in messages:
@@ -196,7 +201,10 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
 
 
 def _collect(result, summary: Summary, shown: str, bar) -> None:
-    row, ok, messages = result
+    from .build import _PAGES
+
+    row, ok, messages, pages = result
+    _PAGES.update(pages)  # what the worker learnt about page counts, for the next run
     if ok:
         summary.built.append(row.name)
     else:
@@ -219,9 +227,15 @@ def _build_row(places, kit_name: str, row: Row, options, out_dir: Path, key: str
         result = build_pack(pack, options, prefill=row.values)
         data = result.files[f"{pack.name}.pdf"]
         write_files(out_dir, {f"{row.name}.pdf": data, f".{row.name}.inputs": key.encode()})
-        return row, True, []
+        return row, True, [], _learnt()
     except ContentError as exc:
         return row, False, [str(p).replace(": error: ", ": ", 1) for p in exc.problems
-                            if p.severity == "error"]
+                            if p.severity == "error"], _learnt()
     except OutputError as exc:
-        return row, False, [str(exc)]
+        return row, False, [str(exc)], _learnt()
+
+
+def _learnt() -> dict:
+    from .build import _PAGES
+
+    return dict(_PAGES)
