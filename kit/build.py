@@ -164,9 +164,11 @@ def _doc_key(layout_key: str, doc) -> str:
 def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     """The contents as they will come out, when every document's length is known."""
     front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)
-    if front_key not in _PAGES:
+    # a cover that changed (a family's name on it) almost always keeps its length
+    front = _PAGES.get(front_key, _PAGES.get(f"{layout_key}-front{len(pack.documents)}"))
+    if front is None:
         return None
-    index = first = _PAGES[front_key]
+    index = first = front
     entries = []
     for n, doc in enumerate(pack.documents):
         pages = _PAGES.get(_doc_key(layout_key, doc))
@@ -185,6 +187,7 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
 def _remember_layout(pack: Pack, layout_key: str, state) -> None:
     starts = [state.starts[d.name] for d in pack.documents] + [state.pages]
     _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)] = starts[0]
+    _PAGES[f"{layout_key}-front{len(pack.documents)}"] = starts[0]
     for doc, start, end in zip(pack.documents, starts, starts[1:]):
         if end - 1 in state.blanks:
             end -= 1
