@@ -28,6 +28,20 @@ from .text import escape
 rl_config.useA85 = 0  # streams as plain deflate: smaller files, less work, same PDF
 
 
+def _memoise_checkmarks() -> None:
+    """A checkbox's tick is re-traced for every box; it is a pure function of its size."""
+    import functools
+
+    from reportlab.pdfbase import acroform
+
+    if not hasattr(acroform.CBMark.scaledRender, "cache_info"):
+        acroform.CBMark.scaledRender = functools.lru_cache(maxsize=256)(
+            acroform.CBMark.scaledRender)
+
+
+_memoise_checkmarks()
+
+
 @dataclass
 class Metadata:
     """What the PDF says about itself."""
