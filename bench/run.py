@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Benchmark: attachment-kit (ReportLab) against Typst building the same default pack.
 
-    python bench/run.py                 full run: about 5 minutes on 2 quiet cores
+    python bench/run.py                 full run: about 3 minutes on 2 cores (the bulk of 1000
+                                        dominates; 5-6 minutes before the engine's speed-ups)
     python bench/run.py --quick         smoke run: about 30 s
     python bench/run.py --runs 9        repeats per timed figure (default 5; --quick: 2)
     python bench/run.py --bulk 200      attachment-kit packs in the bulk figure (default 1000;
                                         --quick: 50)
     python bench/run.py --typst-bulk N  Typst packs in the bulk figure (default 250, or --bulk
                                         when smaller; its rate and memory settle within ~50
-                                        packs per worker, and 1000 would add ~2 minutes)
+                                        packs per worker; 1000 adds about a minute)
     python bench/run.py --bulk-family   also the bulk figure through the engine's per-family
-                                        path (kit/batch.py's load + build); adds ~4 minutes
+                                        path (kit/batch.py's load + build); adds ~2 minutes
+    python bench/run.py --readme        also put the table into bench/README.md
 
 Prints a table (Markdown) and writes every figure, with its raw samples, to
 bench/results/latest.json. See bench/README.md for what each figure means.
@@ -185,26 +187,38 @@ def personalised(pack, i: int):
     return dataclasses.replace(pack, cover=dataclasses.replace(cover, model=model))
 
 
-def kit_cold(runs: int, pack_only: bool = False) -> dict:
-    """`python make_kit.py build default --out TMP` as a whole process, command to exit."""
+def kit_cold(runs: int, pack_only: bool = False, same_folder: bool = False) -> dict:
+    """`python make_kit.py build default --out TMP` as a whole process, command to exit.
+
+    Each run writes into a new, empty folder: a first build. With same_folder, every run
+    writes into the same folder, as a user building again does (the engine may then reuse
+    what it keeps there, such as the page counts it remembers)."""
+    shared = tempfile.mkdtemp(prefix="bench-cold-") if same_folder else None
+
     def run(i):
         with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
-            cmd = [sys.executable, "make_kit.py", "build", KIT, "--out", tmp]
+            cmd = [sys.executable, "make_kit.py", "build", KIT, "--out", shared or tmp]
             if pack_only:
                 cmd.append("--pack-only")
             subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=cold_env())
-    return timed(run, runs)
+    try:
+        return timed(run, runs)
+    finally:
+        if shared:
+            shutil.rmtree(shared, ignore_errors=True)
 
 
-def kit_warm(runs: int) -> tuple[dict, dict]:
-    """build_pack(pack, Options(documents=False)) in one process, the pack loaded once."""
+def kit_warm(runs: int, tagged: bool = True) -> tuple[dict, dict]:
+    """build_pack(pack, Options(documents=False)) in one process, the pack loaded once;
+    `tagged=False` measures the same build without the PDF/UA structure (tagging's cost)."""
     from kit.build import Options, build_pack
     from kit.content import load_pack
 
     pack = load_pack(KIT)
     packs = {i: personalised(pack, i) for i in range(-1, runs)}
-    stats = timed(lambda i: build_pack(packs[i], Options(documents=False)), runs)
-    result = build_pack(pack, Options(documents=False))
+    options = Options(documents=False, tagged=tagged)
+    stats = timed(lambda i: build_pack(packs[i], options), runs)
+    result = build_pack(pack, options)
     name = f"{pack.name}.pdf"
     size, pages = len(result.files[name]), result.pages[name]
     return stats, {"bytes": size, "pages": pages, "bytes_per_page": size / pages}
@@ -498,6 +512,11 @@ def table(r: dict) -> str:
         rows.append(("Cold build, pack only (--pack-only)", _fmt_stat(k["cold_pack_only"]),
                      _fmt_stat(t.get("cold")), _ratio(med(k, "cold_pack_only"), med(t, "cold")),
                      "", ""))
+    if k.get("cold_again"):
+        rows.append(("Cold build again into the same output folder (pack + 11 documents)",
+                     _fmt_stat(k["cold_again"]),
+                     _fmt_stat(t.get("cold")), _ratio(med(k, "cold_again"), med(t, "cold")),
+                     "", ""))
     if t.get("cold_from_yaml"):
         rows.append(("Typst cold incl. YAML load + markup (bench/typst_pack.py)", "",
                      _fmt_stat(t["cold_from_yaml"]), _ratio(med(k, "cold"), med(t, "cold_from_yaml")),
@@ -510,6 +529,13 @@ def table(r: dict) -> str:
          _ratio(k["warm"]["cpu"]["median"], t["warm"]["cpu"]["median"] if t.get("warm") else None),
          "", ""),
     ]
+    if k.get("warm_untagged"):
+        cost = med(k, "warm") / med(k, "warm_untagged") - 1
+        grow = k["output"]["bytes"] / k["output_untagged"]["bytes"] - 1
+        rows.append(("Warm build per pack without tagging (PDF/UA structure off)",
+                     _fmt_stat(k["warm_untagged"]), "", f"tagging: +{cost:.0%} time", "", ""))
+        rows.append(("Pack size without tagging", f"{k['output_untagged']['bytes'] / 1024:.0f} KiB",
+                     "", f"tagging: +{grow:.0%} bytes", "", ""))
     if k.get("warm_family"):
         rows.append(("Warm per pack via the engine's family path (load + build per family)",
                      _fmt_stat(k["warm_family"]), _fmt_stat(t.get("warm")),
@@ -573,6 +599,27 @@ def table(r: dict) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def update_readme(r: dict, path: Path = BENCH / "README.md") -> None:
+    """Put the table, and the conditions it was measured in, between the README's markers."""
+    begin, end = "<!-- latest-table -->", "<!-- /latest-table -->"
+    text = path.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise SystemExit(f"{path}: no {begin} ... {end} markers to write the table between")
+    env = r["env"]
+    dirty = " with uncommitted engine changes" if env.get("engine_uncommitted_changes") else ""
+    when = (f"{r['mode'].capitalize()} run (`python bench/run.py"
+            f"{' --quick' if r['mode'] == 'quick' else ''}`), {r['runs']} runs per figure, bulk "
+            f"{r['bulk_n']} (Typst {r['typst_bulk_n']}), {r['elapsed_s']:.0f} s in all; commit "
+            f"{env.get('commit')}{dirty}; Python {env['python']}, ReportLab {env.get('reportlab')}, "
+            f"Typst {env.get('typst_compiler')} (typst-py {env.get('typst')}), {env['cpus']} CPUs "
+            f"({env['platform']}); load average {env['load_average_at_start']:.2f} at the start, "
+            f"{env['load_average_at_end']:.2f} at the end.")
+    block = f"{begin}\n{when}\n\n{r['table_markdown']}\n{end}"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(head + block + tail, encoding="utf-8")
+
+
 def environment() -> dict:
     env = {"python": platform.python_version(), "platform": platform.platform(),
            "cpus": os.cpu_count(), "typst": typst_available(),
@@ -611,6 +658,8 @@ def main(argv=None) -> int:
                         help="also run the bulk figure through the engine's per-family path "
                              "(load_pack(family=) + build_pack(prefill=)); adds about as long "
                              "again as the kit's bulk")
+    parser.add_argument("--readme", action="store_true",
+                        help="also write the table into bench/README.md (Latest numbers)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     runs = args.runs or (2 if args.quick else 5)
@@ -633,8 +682,12 @@ def main(argv=None) -> int:
     if not args.quick:
         say(f"attachment-kit: cold build, pack only x{runs}")
         k["cold_pack_only"] = kit_cold(runs, pack_only=True)
+        say(f"attachment-kit: cold build into the same folder again x{runs}")
+        k["cold_again"] = kit_cold(runs, same_folder=True)
     say(f"attachment-kit: warm build x{runs}")
     k["warm"], k["output"] = kit_warm(max(runs, 3))
+    say(f"attachment-kit: warm build without tagging x{runs} (what tagging costs)")
+    k["warm_untagged"], k["output_untagged"] = kit_warm(max(runs, 3), tagged=False)
     families = engine_has_families()
     if families:
         say(f"attachment-kit: warm build via the family path x{runs}")
@@ -684,6 +737,9 @@ def main(argv=None) -> int:
           + f"; written to {args.out}")
     if r["env"]["load_average_at_start"] > 0.5:
         print("note: the machine was busy when the run started; the figures may be noisy")
+    if args.readme:
+        update_readme(r)
+        print(f"table written into {BENCH / 'README.md'}")
     return 0
 
 

@@ -237,7 +237,7 @@ TEMPLATE = r"""
   par(hanging-indent: 1.5 * s, text(size: 0.95 * s, body)))
 
 #let contents-entry(key, title, summary) = block(width: 100%, above: 0pt, below: 0pt,
-  breakable: false, stroke: (bottom: 0.4pt + muted), inset: (top: 0.35 * s + 0.4 * L, bottom: 0.45 * s + 0.4 * L),
+  breakable: false, stroke: (bottom: 0.4pt + muted), inset: (top: 0.22 * s + 0.4 * L, bottom: 0.3 * s + 0.4 * L),
   grid(columns: (1fr, 4 * s), align: (left + top, right + top),
     {
       link(key, text(weight: "bold", size: 1.05 * s, title))
@@ -416,14 +416,22 @@ class Writer:
         self.emit("#set page(margin: (x: 20mm, top: 24mm, bottom: 24mm), background: {"
                   "place(top + left, rect(width: 100%, height: 38mm, fill: primary)); "
                   "place(top + left, dy: 38mm, rect(width: 100%, height: 2mm, fill: accent))})")
-        self.emit("#v(30mm)")
+        large = self.kit.large_print
+        self.emit(f"#v({16 if large else 30}mm)")
         self.emit("#{ show heading: it => block(below: 0.8 * s + 1.2 * L, { set par(leading: 0.25em); "
                   "text(size: 3 * s, weight: \"bold\", fill: primary, it.body) }); "
                   f"heading(level: 1, {lit(doc.title)}) }}")
         if doc.subtitle:
             self.emit(f"#block(below: 1.2 * s + 1.5 * L, text(size: 1.5 * s, {plain(doc.subtitle)}))")
         self.emit("#block(below: 0.2 * s + L, text(fill: muted, personal))")
-        self.emit("#v(44.8mm)")  # theme.frame_height * 0.18
+        frame_mm = (297.0 if self.kit.paper == "A4" else 279.4) - 48.0  # theme.frame_height
+        gap = 0.02 if large else 0.08
+        self.emit(f"#v({frame_mm * gap:.2f}mm)")
+        if doc.disclaimer:  # on the cover, as layouts/cover.py does: said once, where all see it
+            self.callout("note", None, doc.disclaimer, None)
+            self.emit(f"#v({frame_mm * gap / 2:.2f}mm)")
+        else:
+            self.emit(f"#v({frame_mm * 0.1:.2f}mm)")
         if self.pack.logo is not None:
             w = 60.0
             h = w * self.pack.logo.aspect
@@ -451,10 +459,8 @@ class Writer:
             summary = plain(doc.model.summary) if doc.model.summary else "none"
             self.emit(f"#contents-entry(label({lit('doc-' + doc.name)}), "
                       f"{plain(doc.model.title)}, {summary})")
-        self.emit("#v(1.2 * s)")
+        self.emit("#v(1.0 * s)")
         self.blocks(cover.about)
-        if cover.disclaimer:
-            self.callout("note", None, cover.disclaimer, None)
 
     def handout(self, name, doc) -> None:
         self.head(name, doc)
