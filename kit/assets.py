@@ -208,6 +208,22 @@ def _short(text) -> str:
     return f"'{text[:60]}...'" if len(text) > 60 else f"'{text}'"
 
 
+def draw(canv, asset: ImageAsset, x: float, y: float, w: float, h: float) -> None:
+    """Draw an image asset (raster or SVG) into a box on a canvas."""
+    if asset.kind == "svg":
+        d = asset.data
+        d.initialFontName = canv._fontname  # the brand font, not Helvetica (never embedded)
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(w / d.width, h / d.height)
+        d.drawOn(canv, 0, 0)
+        canv.restoreState()
+    else:
+        from reportlab.lib.utils import ImageReader
+
+        canv.drawImage(ImageReader(io.BytesIO(asset.data)), x, y, w, h, mask="auto")
+
+
 def check_font(path: Path) -> str:
     """Check a TrueType font and register it with ReportLab; return its registered name."""
     from reportlab.pdfbase import pdfmetrics

@@ -151,6 +151,12 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
 
     from .content import load_pack
 
+    try:  # the kit itself must be sound before any family is tried
+        load_pack(kit_name, places)
+    except ContentError as exc:
+        own = [p for p in exc.problems if "family." not in p.message]
+        if own:
+            raise ContentError(own) from None
     rows, column, problems = read_families(families, name_column)
     summary = Summary()
     shown = display_path(families)

@@ -115,8 +115,6 @@ def place(data: bytes, placements: list[Placement]) -> bytes:
         ty = y + (bh - h * scale) / 2 - bottom * scale
         target = writer.pages[p.page]
         before = len(target.get("/Annots") or [])
-        source_annots = [a.indirect_reference if hasattr(a, "indirect_reference") else a
-                         for a in (src.get("/Annots") or [])]
         target.merge_transformed_page(src, Transformation().scale(scale).translate(tx, ty),
                                       over=False)
         copies = list(target.get("/Annots") or [])[before:]

@@ -18,10 +18,11 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, PageBreak,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak,
                                 PageTemplate, Paragraph)
 from reportlab.platypus.doctemplate import PageBegin
 
+from .assets import draw as draw_asset
 from .text import escape
 
 
@@ -355,7 +356,7 @@ class KitDocTemplate(BaseDocTemplate):
             lh = 8 * mm
             lw = min(lh / furn.logo.aspect, 45 * mm)
             lh = lw * furn.logo.aspect
-            _draw_asset(canv, furn.logo, x0, top - lh + 2, lw, lh)
+            draw_asset(canv, furn.logo, x0, top - lh + 2, lw, lh)
             if furn.name_with_logo:
                 canv.setFont(theme.fonts.bold, small + 1)
                 canv.setFillColor(primary)
@@ -417,21 +418,6 @@ class KitDocTemplate(BaseDocTemplate):
         canv.restoreState()
         if tagger is not None:
             tagger.end_artifact(canv)
-
-
-def _draw_asset(canv: Canvas, asset, x: float, y: float, w: float, h: float) -> None:
-    if asset.kind == "svg":
-        d = asset.data
-        d.initialFontName = canv._fontname  # the brand font, not Helvetica
-        canv.saveState()
-        canv.translate(x, y)
-        canv.scale(w / d.width, h / d.height)
-        d.drawOn(canv, 0, 0)
-        canv.restoreState()
-    else:
-        from reportlab.lib.utils import ImageReader
-
-        canv.drawImage(ImageReader(io.BytesIO(asset.data)), x, y, w, h, mask="auto")
 
 
 def _timestamp(date: _dt.date) -> TimeStamp:

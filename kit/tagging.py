@@ -9,6 +9,7 @@ canvas saves, the structure tree, its ParentTree and the pages' /StructParents a
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase import pdfdoc
@@ -235,6 +236,19 @@ class Tagger:
 def tagger_of(canv) -> Tagger | None:
     state = getattr(canv, "kit_state", None)
     return getattr(state, "tagger", None)
+
+
+@contextmanager
+def artifact(canv, kind: str = "Layout"):
+    """Draw what the block draws as an artifact (decoration screen readers skip)."""
+    tagger = tagger_of(canv)
+    if tagger is not None:
+        tagger.begin_artifact(canv, kind)
+    try:
+        yield
+    finally:
+        if tagger is not None:
+            tagger.end_artifact(canv)
 
 
 class Tag(Flowable):

@@ -22,17 +22,16 @@ class Band(Flowable):
 
     def draw(self):
         c = self.canv
-        tagger = parts.tagger_of(c)
-        if tagger:
-            tagger.begin_artifact(c)
+        with parts.artifact(c):
+            self._draw(c)
+
+    def _draw(self, c):
         c.saveState()
         c.setFillColor(self.colour)
         c.rect(-self.margin_x, self.margin_top - 38 * mm, self.page_width, 38 * mm, stroke=0, fill=1)
         c.setFillColor(self.accent)
         c.rect(-self.margin_x, self.margin_top - 40 * mm, self.page_width, 2 * mm, stroke=0, fill=1)
         c.restoreState()
-        if tagger:
-            tagger.end_artifact(c)
 
 
 def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:

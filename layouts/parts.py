@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from kit import schema
-from kit.tagging import DataTable, LayoutTable, Node, Paragraph, Tag, tagger_of
+from kit.assets import draw as draw_asset
+from kit.tagging import DataTable, LayoutTable, Node, Paragraph, Tag, artifact, tagger_of
 from kit.text import escape, inline
 
 
@@ -315,24 +316,6 @@ class Figure(Flowable):
         draw_asset(self.canv, self.asset, 0, 0, self.width, self.height)
 
 
-def draw_asset(canv, asset, x: float, y: float, w: float, h: float) -> None:
-    """Draw an image asset (raster or SVG) into a box."""
-    if asset.kind == "svg":
-        d = asset.data
-        d.initialFontName = canv._fontname  # the brand font, not Helvetica
-        canv.saveState()
-        canv.translate(x, y)
-        canv.scale(w / d.width, h / d.height)
-        d.drawOn(canv, 0, 0)
-        canv.restoreState()
-    else:
-        from io import BytesIO
-
-        from reportlab.lib.utils import ImageReader
-
-        canv.drawImage(ImageReader(BytesIO(asset.data)), x, y, w, h, mask="auto")
-
-
 def figure(asset, width, height, alt, decorative=False) -> Tag:
     """An image with its alternative text, or an artifact when it is decorative."""
     if decorative:
@@ -442,16 +425,12 @@ class TickBox(Flowable):
 
     def draw(self):
         c = self.canv
-        tagger = tagger_of(c)
-        if tagger:
-            tagger.begin_artifact(c)
-        c.saveState()
-        c.setStrokeColor(self.colour)
-        c.setLineWidth(1.2)
-        c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
-        c.restoreState()
-        if tagger:
-            tagger.end_artifact(c)
+        with artifact(c):
+            c.saveState()
+            c.setStrokeColor(self.colour)
+            c.setLineWidth(1.2)
+            c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+            c.restoreState()
         state = getattr(c, "kit_state", None)
         if state is not None and self.name:
             state.checkbox(c, self)
@@ -496,17 +475,14 @@ class WritingLines(Flowable):
     def draw(self):
         c = self.canv
         tagger = tagger_of(c)
-        if tagger:
-            tagger.begin_artifact(c)
-        c.saveState()
-        c.setStrokeColor(self.colour)
-        c.setLineWidth(0.6)
-        for i in range(self.lines):
-            y = self.height - (i + 1) * self.gap + 2
-            c.line(0, y, self.width, y)
-        c.restoreState()
-        if tagger:
-            tagger.end_artifact(c)
+        with artifact(c):
+            c.saveState()
+            c.setStrokeColor(self.colour)
+            c.setLineWidth(0.6)
+            for i in range(self.lines):
+                y = self.height - (i + 1) * self.gap + 2
+                c.line(0, y, self.width, y)
+            c.restoreState()
         state = getattr(c, "kit_state", None)
         if state is not None and self.name and state.forms:
             state.textfield(c, self)
@@ -564,4 +540,4 @@ def spacer(ctx: Context, lines: float = 1.0) -> Spacer:
 __all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para",
            "plain_para", "callout", "crisis_notice", "tick_row", "write_in", "TickBox",
            "WritingLines", "spacer", "edition_line", "colors", "KeepTogether", "Node", "Tag",
-           "table", "figure", "draw_asset", "tagger_of"]
+           "table", "figure", "draw_asset", "tagger_of", "artifact"]

@@ -1,7 +1,6 @@
 """Accessible PDFs: PDF/UA-1 by the validator, and a structure that is true to the content."""
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import SAMPLE, build, normalise, reader
+from conftest import build, reader
 from kit import content
 from kit.build import Options, build_pack
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import SAMPLE, build, page_texts, reader
+from conftest import build, page_texts, reader
 from test_golden import compare, render_pages
 
 FORM_DOCS = {"checklist": ("/Btn", 3), "worksheet": (None, 2 + 14), "referral": ("/Tx", 11)}

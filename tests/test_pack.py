@@ -1,9 +1,8 @@
 """The merged pack and the per-document files: what a user checks when they open them."""
 from __future__ import annotations
 
-from pypdf.generic import Destination
 
-from conftest import SAMPLE, build, page_texts, reader
+from conftest import build, page_texts, reader
 
 DOCS = ["handout", "checklist", "worksheet", "referral", "references"]
 TITLES = ["A handout with every block", "A checklist", "A worksheet", "A referral sheet",
