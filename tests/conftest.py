@@ -53,3 +53,12 @@ def page_texts(data: bytes) -> list[str]:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def lengthen_table(root: Path, rows: int = 80) -> None:
+    """Give the sample handout's table enough rows to run over several pages."""
+    doc = root / "en" / "documents" / "handout.yaml"
+    last = "        - [Anxious, Clings and worries., Care that comes and goes.]"
+    extra = "\n".join(f"        - [Row {i}, Some words in a cell., More words here.]"
+                      for i in range(rows))
+    doc.write_text(doc.read_text().replace(last, last + "\n" + extra))

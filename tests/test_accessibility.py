@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import build, reader
+from conftest import build, lengthen_table, reader
 from kit import content
 from kit.build import Options, build_pack
 
@@ -214,11 +214,7 @@ def test_decorative_image_is_an_artifact_and_images_need_alt(sample_root):
 
 
 def test_repeated_table_headers_are_artifacts(sample_root):
-    doc = sample_root / "en" / "documents" / "handout.yaml"
-    rows = "\n".join(f"        - [Row {i}, Some words., More words.]" for i in range(80))
-    doc.write_text(doc.read_text().replace(
-        "        - [Anxious, Clings and worries., Care that comes and goes.]",
-        "        - [Anxious, Clings and worries., Care that comes and goes.]\n" + rows))
+    lengthen_table(sample_root)
     r = reader(build("sample", sample_root).files["sample/handout.pdf"])
     texts = marked_text(r)
     elems = walk(r)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from conftest import build, page_texts, reader
+from conftest import build, lengthen_table, page_texts, reader
 
 DOCS = ["handout", "checklist", "worksheet", "referral", "references"]
 TITLES = ["A handout with every block", "A checklist", "A worksheet", "A referral sheet",
@@ -170,11 +170,7 @@ def test_qr_code_and_edition_line(sample_build):
 
 
 def test_long_table_splits_with_its_header_repeated(sample_root):
-    doc = sample_root / "en" / "documents" / "handout.yaml"
-    rows = "\n".join(f"        - [Row {i}, Some words in a cell., More words here.]" for i in range(80))
-    doc.write_text(doc.read_text().replace(
-        "        - [Anxious, Clings and worries., Care that comes and goes.]",
-        "        - [Anxious, Clings and worries., Care that comes and goes.]\n" + rows))
+    lengthen_table(sample_root)
     texts = page_texts(build("sample", sample_root).files["sample/handout.pdf"])
     with_rows = [t for t in texts if "Row " in t]
     assert len(with_rows) >= 2
