@@ -11,7 +11,6 @@ from pathlib import Path
 
 from struct import error as struct_error
 
-from .errors import Problem
 
 MAX_IMAGE_PIXELS = 25_000_000
 """Largest image accepted (width x height), checked from the header before decoding."""
@@ -251,8 +250,3 @@ def check_font(path: Path) -> str:
                          "file; fonts with PostScript outlines, .otf, are not supported)") from None
     pdfmetrics.registerFont(font)
     return name
-
-
-def problem_for(source, field_path: tuple, exc: AssetError) -> Problem:
-    """A located problem for an asset that failed, pointing at the field that named it."""
-    return source.problem(field_path, str(exc))

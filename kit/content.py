@@ -112,14 +112,6 @@ def _places(where) -> Places:
     return where if isinstance(where, Places) else Places(content=Path(where))
 
 
-def list_kits(where=CONTENT) -> list[str]:
-    return _places(where).kits()
-
-
-def list_documents(language: str = "en", where=CONTENT) -> list[str]:
-    return _places(where).documents(language)
-
-
 def _find(dirs: list[Path], relative: str) -> Path | None:
     for d in dirs:
         if (d / relative).is_file():

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import ContentError
 
 
 class OutputError(Exception):
@@ -52,6 +51,3 @@ def remove_stale(folder: Path, keep: set[Path]) -> None:
         for p in folder.glob("*.pdf"):
             if p not in keep:
                 p.unlink()
-
-
-__all__ = ["write_files", "remove_stale", "OutputError", "ContentError"]

@@ -58,11 +58,6 @@ def _emphasis(escaped: str) -> str:
     return _ITALIC.sub(r"<i>\1</i>", escaped)
 
 
-def plain(text: str) -> str:
-    """Escaped text with no inline marks interpreted (titles, labels)."""
-    return escape(text)
-
-
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -8,7 +8,7 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, format_path
+from .errors import Problem
 from .loader import Source
 from .schema import BLOCK_KINDS
 
@@ -206,5 +206,3 @@ def _step(tp, part):
         return field.annotation if field else None
     return None
 
-
-__all__ = ["validate", "describe", "format_path"]
