@@ -73,7 +73,6 @@ def test_write_failure_midway_leaves_previous_output_untouched(sample_root, monk
     before = digests(sample_root / "out")
     doc = sample_root / "en" / "documents" / "references.yaml"
     doc.write_text(doc.read_text().replace("Attachment and loss", "Changed"))
-    real_write = os.write
     calls = {"n": 0}
 
     import builtins
@@ -93,7 +92,6 @@ def test_write_failure_midway_leaves_previous_output_untouched(sample_root, monk
     assert "No space left on device" in err and "previous output is unchanged" in err
     assert digests(sample_root / "out") == before
     assert not [p for p in (sample_root / "out").iterdir() if p.name.startswith(".partial")]
-    del real_write
 
 
 def test_unwritable_output_folder_is_a_clear_error(sample_root):

@@ -58,7 +58,6 @@ def test_contents_numbers_match_outline_targets_and_page_labels(sample_build):
     contents = page_texts(sample_build.files["sample.pdf"])[1]
     for title in TITLES:
         label = labels[targets[title]]
-        assert f"{title} {label}" in contents or f"{title} " in contents
         # the page number printed after the entry (and its summary line) is the target's label
         after = contents.split(title, 1)[1]
         number = next(tok for tok in after.split() if tok.isdigit())
@@ -146,7 +145,6 @@ def test_duplex_starts_every_document_on_a_right_hand_page(sample_root):
     assert blanks, "expected padding pages"
     for i in blanks:
         assert texts[i] == "This page is intentionally left blank."
-    assert len(texts) % 2 == 0 or texts[-1]
 
 
 def test_document_variants_filter_blocks(sample_root):
