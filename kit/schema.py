@@ -29,10 +29,14 @@ class Model(BaseModel):
 # ---------------------------------------------------------------------------------------------
 # Blocks: the body of a handout (and the introductions of the other layouts) is a list of
 # blocks. Each block is a mapping with one key naming its kind, e.g. `- p: Some text.`;
-# a plain string is a paragraph. Any block may also carry `variant:` (see Kit.variants).
+# a plain string is a paragraph. Any block may also carry `variant:` (see Kit.variants) and
+# a stable `id:` that overrides can name.
 
 
 class BlockBase(Model):
+    id: Name | None = None
+    """A stable name for this block (for example `what-is-secure`), unique within its document;
+    an organisation's `overrides:` can name the block by it instead of by its position."""
     variant: Name | None = None
     """Show this block only in kits that list this variant (for example `adoption`)."""
 
