@@ -5,6 +5,7 @@ as `file:line:col: error: field.path: message` in the user's own file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,14 @@ MAX_NODES = 100_000
 """Values in one file, counting every alias expansion; stops 'billion laughs' bombs."""
 MAX_DEPTH = 50
 """How deeply mappings and lists may nest."""
+MAX_EXPANDED_CHARS = 4_000_000
+"""Characters of text in one file once every alias is expanded (an alias of a long scalar
+counts by its length each time it is used); stops bombs made of few, long values."""
+
+# YAML's printable characters (YAML 1.1, 5.1): anything else, NUL and other control
+# characters included, is refused with its line and column before the parser sees it.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                            "\U00010000-\U0010FFFF]")
 
 
 @dataclass
@@ -89,6 +98,14 @@ def load_yaml(path: Path) -> Source:
     """Parse one YAML file into a Source, or raise ContentError naming the file and line."""
     text = read_text(path)
     name = display_path(path)
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        char = bad.group()
+        what = "a NUL character" if char == "\x00" else f"control character U+{ord(char):04X}"
+        raise ContentError([Problem(
+            name, line, col, "", f"{what} is not allowed in YAML text; remove it (it is "
+                                 "invisible in most editors)")])
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
@@ -103,8 +120,15 @@ def load_yaml(path: Path) -> Source:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = " ".join(str(exc.problem or exc.context or "").split())
         raise ContentError([Problem(name, line, col, "", f"YAML syntax: {message}")]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
-        raise ContentError([Problem(name, 0, 0, "", f"YAML syntax: {exc}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character the check above let through
+        line, col = _line_col(text, exc.position)
+        raise ContentError([Problem(name, line, col, "",
+                                    f"YAML syntax: character U+{exc.character:04X} is not "
+                                    "allowed" if isinstance(exc.character, int) else
+                                    "YAML syntax: a character here is not allowed")]) from None
+    except yaml.YAMLError:  # pragma: no cover - PyYAML marks nearly everything
+        raise ContentError([Problem(name, 1, 1, "", "YAML syntax: the file cannot be "
+                                                    "parsed")]) from None
     finally:
         loader.dispose()
     source = Source(path, None)
@@ -116,6 +140,12 @@ def load_yaml(path: Path) -> Source:
     return source
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in text."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 class _Builder:
     """Turns composed YAML nodes into plain data, recording marks and refusing abuse."""
 
@@ -123,6 +153,10 @@ class _Builder:
         self.source = source
         self.loader = loader
         self.count = 0
+        self.chars = 0
+        self.seen: set[int] = set()
+        self.aliased = False
+        """Whether a node has been used a second time (an alias), for naming the cause."""
 
     def fail(self, node, message: str, path: tuple = ()) -> ContentError:
         from .errors import format_path
@@ -132,16 +166,27 @@ class _Builder:
 
     def build(self, node, path: tuple, depth: int):
         self.count += 1
-        if self.count > MAX_NODES:
+        if id(node) in self.seen:
+            self.aliased = True
+        else:
+            self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+        if self.count > MAX_NODES or self.chars > MAX_EXPANDED_CHARS:
             # Aliases share one node, so the node's own mark is the anchor, and the full path
             # runs deep into the expansion: point at the top-level field being read instead.
             top = path[:1]
             line, col = self.source.marks.get(top, (1, 1)) if top else (1, 1)
-            raise ContentError([Problem(
-                self.source.name, line, col, format_path(top),
-                f"more than {MAX_NODES:,} values once its aliases ('*name') are expanded; "
-                "this looks like an alias bomb ('billion laughs'): repeat fewer aliases, or "
-                "split the content into several documents")])
+            amount = (f"more than {MAX_NODES:,} values" if self.count > MAX_NODES else
+                      f"more than {MAX_EXPANDED_CHARS:,} characters of text")
+            if self.aliased:
+                message = (f"{amount} once its aliases ('*name') are expanded; this looks "
+                           "like an alias bomb ('billion laughs'): repeat fewer aliases, or "
+                           "split the content into several documents")
+            else:
+                message = f"{amount} in one file; split the content into several documents"
+            raise ContentError([Problem(self.source.name, line, col, format_path(top),
+                                        message)])
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep", path)
         self.source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))

@@ -92,7 +92,38 @@ def _org_pdfs_over_limits(root: Path) -> None:
         fh.truncate(MAX_PDF_BYTES + 1)
 
 
+def _control_characters(root: Path) -> None:
+    """A NUL in a document and a bell character in the brand (both invisible in editors)."""
+    doc = root / DEFAULT_TARGET
+    doc.write_text(doc.read_text().replace("title:", "title: \x00", 1))
+    brand = root / "brands/plain/brand.yaml"
+    brand.write_text(brand.read_text().replace("name:", "name:\x07", 1))
+
+
+def _long_plain_list(root: Path) -> None:
+    """A plain list longer than the node limit, with no alias in it: not an alias bomb."""
+    from kit.loader import MAX_NODES
+
+    items = ", ".join("a" for _ in range(MAX_NODES + 1))
+    (root / DEFAULT_TARGET).write_text(f"layout: handout\ntitle: Long\nbody:\n"
+                                       f"  - bullets: [{items}]\n")
+
+
+def _alias_of_long_scalar(root: Path) -> None:
+    """Few nodes, but each alias repeats a long text: the expanded size is what counts."""
+    from kit.loader import MAX_EXPANDED_CHARS
+
+    long = "word " * 20_000
+    count = MAX_EXPANDED_CHARS // len(long) + 2
+    (root / DEFAULT_TARGET).write_text(
+        f"layout: handout\ntitle: Long\nsummary: &long {long.strip()}\nbody:\n"
+        + "".join("  - *long\n" for _ in range(count)))
+
+
 GENERATED = {
+    "yaml-control-characters": _control_characters,
+    "yaml-long-plain-list": _long_plain_list,
+    "yaml-alias-long-scalar": _alias_of_long_scalar,
     "org-pdf-limits": _org_pdfs_over_limits,
     "document-link-escape": _document_link_out,
     "file-too-large": _big_file,
