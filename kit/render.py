@@ -384,7 +384,8 @@ class KitDocTemplate(BaseDocTemplate):
         page_index = canv.getPageNumber() - 1
         canv.setFont(theme.fonts.bold, small)
         canv.drawRightString(x1, base, f"{furn.page_word} {state.label(page_index)}")
-        if state.current is not None and state.current.crisis:
+        if (state.current is not None and state.current.crisis
+                and getattr(state, "crisis_box_page", None) != canv.getPageNumber()):
             self._crisis_footer(canv, x0, base + small + 8, x1 - x0)
         canv.restoreState()
         if state.tagger is not None:

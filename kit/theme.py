@@ -49,7 +49,7 @@ class Theme:
 
     @property
     def body_size(self) -> float:
-        return 18.0 if self.large_print else 11.0
+        return 18.0 if self.large_print else 12.0
 
     @property
     def line_gap(self) -> float:

@@ -34,4 +34,5 @@ def build(doc: schema.ChecklistDocument, ctx: parts.Context) -> list:
             out.extend(head)
         out.extend(parts.blocks(ctx, section.body))
         out.append(parts.spacer(ctx, 0.4))
-    return out + parts.blocks(ctx, doc.closing) + parts.document_tail(ctx, doc)
+    closing = parts.blocks(ctx, doc.closing)
+    return parts.keep_closing(out + closing, parts.document_tail(ctx, doc), len(closing) + 1)

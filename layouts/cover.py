@@ -53,6 +53,8 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
         out.append(Spacer(1, theme.frame_height * gap / 2))
     else:
         out.append(Spacer(1, theme.frame_height * 0.1))
+    if doc.crisis_notice:  # the cover has no footer band, so the notice is a box here
+        out.append(parts.crisis_notice(ctx))
     if ctx.logo is not None:
         max_w, max_h = 60 * mm, 30 * mm
         w = max_w

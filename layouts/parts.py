@@ -253,7 +253,32 @@ def crisis_notice(ctx: Context) -> Flowable:
                ("TOPPADDING", (0, 0), (-1, 0), s * 0.6),
                ("BOTTOMPADDING", (0, -1), (-1, -1), s * 0.6)],
               spaceBefore=s * 0.3, spaceAfter=s * 0.9)
-    return KeepTogether([t])
+    return KeepTogether([t, CrisisBoxDrawn()])
+
+
+class CrisisBoxDrawn(Flowable):
+    """Marks the page that holds a crisis box, so the footer band is not printed there too."""
+
+    width = height = 0
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        state = getattr(self.canv, "kit_state", None)
+        if state is not None:
+            state.crisis_box_page = self.canv.getPageNumber()
+
+
+def keep_closing(body: list, tail: list, lead: int = 1) -> list:
+    """The document's last `lead` flowables kept on one page with its closing pieces (QR code,
+    edition line), so no page holds only the edition line or a lone box."""
+    if len(body) < lead:
+        return body + tail
+    kept: list = []
+    for f in body[-lead:] + tail:  # a KeepTogether inside another reports an endless height
+        kept.extend(f._content if isinstance(f, KeepTogether) else [f])
+    return body[:-lead] + [KeepTogether(kept)]
 
 
 def data_table(ctx: Context, content: schema.TableContent) -> list:

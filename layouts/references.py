@@ -10,4 +10,5 @@ def build(doc: schema.ReferencesDocument, ctx: parts.Context) -> list:
     """Flowables for the references page."""
     out = parts.document_head(ctx, doc) + parts.blocks(ctx, doc.intro)
     out += [parts.para(ctx, entry, "reference") for entry in doc.entries]
-    return out + parts.blocks(ctx, doc.closing) + parts.document_tail(ctx, doc)
+    closing = parts.blocks(ctx, doc.closing)
+    return parts.keep_closing(out + closing, parts.document_tail(ctx, doc), len(closing) + 1)

@@ -22,7 +22,7 @@ def build(doc: schema.ReferralDocument, ctx: parts.Context) -> list:
             group.append(parts.para(ctx, q.hint, "hint"))
         group.append(parts.write_in(ctx, q.lines, ctx.field_name("questions"), q.title))
         out.append(parts.KeepTogether(group))
-    return out + parts.document_tail(ctx, doc)
+    return parts.keep_closing(out, parts.document_tail(ctx, doc))
 
 
 def contact(ctx: parts.Context, slot: schema.ReferralSlot) -> list:

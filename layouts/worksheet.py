@@ -22,7 +22,8 @@ def build(doc: schema.WorksheetDocument, ctx: parts.Context) -> list:
         out.append(parts.KeepTogether(group))
     if doc.tally:
         out.append(parts.KeepTogether(tally(ctx, doc.tally)))
-    return out + parts.blocks(ctx, doc.closing) + parts.document_tail(ctx, doc)
+    closing = parts.blocks(ctx, doc.closing)
+    return parts.keep_closing(out + closing, parts.document_tail(ctx, doc), len(closing) + 1)
 
 
 def tally(ctx: parts.Context, t: schema.Tally) -> list:

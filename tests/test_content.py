@@ -68,14 +68,27 @@ def test_preset_builds_with_every_document_carrying_its_facts(kit, builds):
 
 def test_presets_hold_the_documents_of_the_brief():
     assert content.load_pack("default").kit.documents == [
-        "basics", "patterns", "everyday-bonding", "secure-base", "starting-childcare",
-        "childcare-checklist", "seeking-help", "questions", "reflection-worksheet",
-        "referral-sheet", "references"]
+        "key-messages", "basics", "patterns", "everyday-bonding", "secure-base", "age-by-age",
+        "starting-childcare", "childcare-checklist", "seeking-help", "when-to-worry", "questions",
+        "reflection-worksheet", "referral-sheet", "glossary", "references"]
     adoption = content.load_pack("adoption").kit
     assert "adoption" in adoption.documents and adoption.variants == ["adoption"]
     assert content.load_pack("childcare").kit.documents == [
-        "basics", "everyday-bonding", "starting-childcare", "childcare-checklist",
-        "reflection-worksheet", "referral-sheet", "references"]
+        "key-messages", "basics", "everyday-bonding", "starting-childcare", "childcare-checklist",
+        "when-to-worry", "reflection-worksheet", "referral-sheet", "glossary", "references"]
+    order = adoption.documents
+    assert order.index("adoption") < order.index("starting-childcare")
+
+
+REMOVED = ["about half the time", "One bad day", "work for every kind of child", "tends to make",
+           "does not show how secure", "key worker", "parental leave"]
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_removed_phrases_stay_removed(kit, builds):
+    text = normalise(" ".join(page_texts(builds[kit].files[f"{kit}.pdf"])))
+    for phrase in REMOVED:
+        assert normalise(phrase) not in text, phrase
 
 
 def test_adoption_items_only_in_the_adoption_preset(builds):
