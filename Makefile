@@ -9,6 +9,7 @@ pack: $(VENV)/.installed
 	$(VENV)/bin/make_kit build $(KIT)
 
 test: $(VENV)/.installed
+	bash tests/vera/setup.sh $(PY) $(VENV)/verapdf >/dev/null  # Java, JAXB (apt) and veraPDF
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

@@ -241,7 +241,8 @@ def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
             from .include import Placement, place
 
             data = place(data, [Placement(page, pdf, index, box, title)
-                                for page, pdf, index, box, title in state.placements])
+                                for page, pdf, index, box, title in state.placements],
+                         forms=state.forms)
     except LayoutError as exc:
         current = getattr(state.current, "name", None)
         doc = next((d for d in others if d.name == current), doc)

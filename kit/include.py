@@ -82,8 +82,9 @@ class Placement:
     """The document's title: its Part in the pack's structure tree."""
 
 
-def place(data: bytes, placements: list[Placement]) -> bytes:
-    """The rendered PDF with the included pages' content and fields put on their placeholders."""
+def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes:
+    """The rendered PDF with the included pages' content and fields put on their placeholders
+    (in a print copy, `forms=False`, the fields' appearances are drawn into the page instead)."""
     from pypdf import PdfReader, PdfWriter, Transformation
     from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                                TextStringObject)
@@ -101,6 +102,7 @@ def place(data: bytes, placements: list[Placement]) -> bytes:
         source = sources[id(p.pdf)]
         src = source.pages[p.source_page]
         _flatten_field_names(src)
+        _archival_widgets(src, flatten=not forms)
         src.transfer_rotation_to_content()
         box = src.cropbox
         left, bottom = float(box.left), float(box.bottom)
@@ -171,6 +173,55 @@ def _flatten_field_names(page) -> None:
         for key, value in inherited.items():
             annot[NameObject(key)] = value
         annot[NameObject("/T")] = TextStringObject("_".join(reversed(names)).replace(".", "_"))
+
+
+def _archival_widgets(page, flatten: bool) -> None:
+    """PDF/A-2 allows a widget only its normal appearance (/N); a print copy keeps no live
+    fields: each widget's appearance becomes page content (an artifact) and the widget goes."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    kept = ArrayObject()
+    drawn = []
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") != "/Widget":
+            kept.append(ref)
+            continue
+        ap = annot.get("/AP")
+        if ap is not None:
+            for key in ("/D", "/R"):
+                ap.get_object().pop(key, None)
+        if not flatten:
+            kept.append(ref)
+            continue
+        normal = ap.get_object().get("/N") if ap is not None else None
+        if normal is not None and "/BBox" not in normal.get_object():  # states: the one shown
+            normal = normal.get_object().get(annot.get("/AS", "/Off"))
+        if normal is None or annot.get("/F", 0) & 2:  # no appearance, or hidden
+            continue
+        x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+        bx0, by0, bx1, by1 = (float(v) for v in normal.get_object()["/BBox"])
+        a, b, c, d, e, f = (float(v) for v in normal.get_object().get("/Matrix", [1, 0, 0, 1, 0, 0]))
+        xs = [a * x + c * y + e for x in (bx0, bx1) for y in (by0, by1)]
+        ys = [b * x + d * y + f for x in (bx0, bx1) for y in (by0, by1)]
+        sx = (x1 - x0) / ((max(xs) - min(xs)) or 1)
+        sy = (y1 - y0) / ((max(ys) - min(ys)) or 1)
+        name = f"/KitField{len(drawn)}"
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
+        xobjects[NameObject(name)] = normal.indirect_reference or normal
+        drawn.append(f"q {sx:.5f} 0 0 {sy:.5f} {x0 - min(xs) * sx:.3f} {y0 - min(ys) * sy:.3f} cm "
+                     f"{name} Do Q")
+    if not flatten:
+        return
+    if drawn:
+        from pypdf.generic import DecodedStreamObject
+
+        stream = DecodedStreamObject()
+        stream.set_data(page.get_contents().get_data() + b"\n/Artifact BMC\n"
+                        + "\n".join(drawn).encode() + b"\nEMC\n")
+        page.replace_contents(stream)
+    page[NameObject("/Annots")] = kept
 
 
 def _merge_form_resources(writer, src_root) -> None:
@@ -258,7 +309,11 @@ def _graft_structure(writer, graft) -> None:
                                                                   if "/Pg" in obj else None)
                                              or new.raw_get("/Pg")}))
             elif isinstance(kid, IndirectObject):
-                out.append(copy(kid, new_ref))
+                child = copy(kid, new_ref)
+                if child is not None:
+                    out.append(child)
+        if elem.get("/S") == "/Form" and not out:
+            return None  # its widget was flattened into the page (a print copy)
         new[NameObject("/K")] = out
         return new_ref
 
@@ -279,7 +334,9 @@ def _graft_structure(writer, graft) -> None:
     part_ref = part.indirect_reference
     for kid in roots:
         if isinstance(kid, IndirectObject):
-            part_kids.append(copy(kid, part_ref))
+            child = copy(kid, part_ref)
+            if child is not None:
+                part_kids.append(child)
     # each placed page's ParentTree entry: their page's MCIDs, now owned by the copies
     src_parent_tree = _number_tree(src_tree["/ParentTree"].get_object())
     for their_idnum, (index, _) in pages.items():

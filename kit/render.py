@@ -29,6 +29,32 @@ from .text import escape
 rl_config.useA85 = 0  # streams as plain deflate: smaller files, less work, same PDF
 
 
+def _eol_before_endstream() -> None:
+    """PDF/A-2 (6.1.7.1) wants an end-of-line marker before `endstream`; ReportLab writes the
+    keyword straight after the data. The marker is not counted in /Length."""
+    from reportlab.pdfbase import pdfdoc
+
+    if getattr(pdfdoc.PDFStream.format, "_kit_eol", False):
+        return
+    original = pdfdoc.PDFStream.format
+
+    def format(self, document):
+        out = original(self, document)
+        if out.endswith(b"endstream\n") and not out.endswith(b"\nendstream\n"):
+            out = out[:-len(b"endstream\n")] + b"\nendstream\n"
+        return out
+
+    format._kit_eol = True
+    pdfdoc.PDFStream.format = format
+
+
+_eol_before_endstream()
+
+PDF_VERSION = (1, 7)
+"""The header's version: /Tabs on pages and the structure tree need 1.5 at least; PDF/A-2 is
+based on PDF 1.7."""
+
+
 def _memoise_checkmarks() -> None:
     """A checkbox's tick is re-traced for every box; it is a pure function of its size."""
     import functools
@@ -435,6 +461,55 @@ def _timestamp(date: _dt.date) -> TimeStamp:
     return ts
 
 
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile for the PDF/A output intent, made by Little CMS through Pillow, with
+    its creation date fixed so that builds stay byte-identical."""
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[24:36] = bytes([0x07, 0xE8, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0])  # 2024-01-01 00:00:00
+    return bytes(data)
+
+
+_SRGB: bytes | None = None
+
+
+def _output_intent(doc):
+    """The catalog's /OutputIntents: PDF/A's sRGB destination for every DeviceRGB colour."""
+    global _SRGB
+    from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFStream,
+                                          PDFString, PDFZCompress)
+
+    if _SRGB is None:
+        _SRGB = srgb_profile()
+    profile = PDFStream(PDFDictionary({"N": 3}), _SRGB, filters=[PDFZCompress])
+    intent = PDFDictionary({
+        "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+        "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
+        "Info": PDFString("sRGB IEC61966-2.1"),
+        "DestOutputProfile": doc.Reference(profile, "SRGBProfile")})
+    return PDFArray([intent])
+
+
+_PDFUA_SCHEMA = """<rdf:Description rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+"""PDF/A admits XMP properties only from known schemas: pdfuaid needs this description."""
+
+
 def _xmp(meta: Metadata, ts: TimeStamp):
     stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % ts.YMDhms
 
@@ -445,8 +520,11 @@ def _xmp(meta: Metadata, ts: TimeStamp):
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
- xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+ xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
 {'<pdfuaid:part>1</pdfuaid:part>' if meta.tagged else ''}
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>U</pdfaid:conformance>
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -460,6 +538,7 @@ def _xmp(meta: Metadata, ts: TimeStamp):
 <xmp:ModifyDate>{stamp}</xmp:ModifyDate>
 <xmp:MetadataDate>{stamp}</xmp:MetadataDate>
 </rdf:Description>
+{_PDFUA_SCHEMA}
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode("utf-8")
@@ -490,6 +569,7 @@ class TaggedCanvas(Canvas):
         count = self._annotationCount + 1
         name = name or "NUMBER" + repr(count)
         tagger = self.kit_state.tagger
+        _archival(annotation)
         if tagger.pending is not None:
             tagger.annotation(self, annotation, name, "Form", tagger.pending)
             tagger.pending = None
@@ -503,6 +583,20 @@ class TaggedCanvas(Canvas):
             self.showPage()
         self.kit_state.tagger.write(self)
         super().save()
+
+
+def _archival(annotation) -> None:
+    """PDF/A-2 annotations: printable (/F 4) and a normal appearance only (no /D or /R)."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary
+
+    if isinstance(annotation, PDFDictionary):
+        annotation.dict["F"] = 4
+        ap = annotation.dict.get("AP")
+        if isinstance(ap, PDFDictionary):
+            for key in ("D", "R"):
+                ap.dict.pop(key, None)
+    elif hasattr(annotation, "otherkw"):
+        annotation.otherkw["F"] = 4
 
 
 def _describe_link(annotation, tagger) -> None:
@@ -531,10 +625,15 @@ def render(story: list, theme, state: BuildState, meta: Metadata) -> bytes:
     xmp_creator = _xmp(meta, ts)
 
     def canvasmaker(*args, **kw):
+        kw["pdfVersion"] = PDF_VERSION
         canv = (TaggedCanvas if state.tagger is not None else Canvas)(*args, **kw)
         canv._doc._timeStamp = ts
         canv.kit_state = state
         canv._doc.Catalog.Metadata = XMP(creator=xmp_creator)
+        catalog = canv._doc.Catalog
+        catalog.OutputIntents = _output_intent(canv._doc)
+        if "OutputIntents" not in catalog.__NoDefault__:
+            catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["OutputIntents"]
         canv.showOutline()
         return canv
 

@@ -249,3 +249,23 @@ def test_typing_accented_text_in_pdfium(source, sample_build):
     viewer.type("worksheet_calm", "Él está aquí; Łucja, Müller, Zoë.")
     assert viewer.value("worksheet_calm") == "Él está aquí; Łucja, Müller, Zoë."
     viewer.close()
+
+
+def test_flattened_copy_of_an_organisation_pdf_has_no_live_fields():
+    """The organisation's own form, in a print copy: its fields are drawn, not live."""
+    from pathlib import Path
+
+    from kit import content
+    from kit.build import Options, build_pack
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "riverside-adoption"
+    places = content.Places(content.CONTENT, example)
+    live = build_pack(content.load_pack("riverside-adoption", places), Options())
+    flat = build_pack(content.load_pack("riverside-adoption", places), Options(forms=False))
+    name = "riverside-adoption/consent-form.pdf"
+    assert inventory(live.files[name]), "the organisation's form should have fields on screen"
+    assert not inventory(flat.files[name])
+    assert "/AcroForm" not in reader(flat.files[name]).trailer["/Root"]
+    # what the fields showed is still printed: the page draws their appearances
+    page = reader(flat.files[name]).pages[0]
+    assert any(str(k).startswith("/KitField") for k in page["/Resources"]["/XObject"])

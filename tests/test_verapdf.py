@@ -1,0 +1,107 @@
+"""The reference validator's verdict: veraPDF's PDF/UA-1 and PDF/A-2u profiles on every kind of
+output the kit writes. Everything is built first and checked in one run of veraPDF."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kit import content
+from kit.build import Options, build_pack
+from verapdf import FLAVOURS, validate
+
+EXAMPLE = ROOT / "examples" / "riverside-adoption"
+GROUPS = ["presets", "example", "batch", "large-print", "letter-duplex", "flattened", "filled"]
+
+
+def _write(out: Path, group: str, files: dict[str, bytes]) -> list[Path]:
+    paths = []
+    for name, data in files.items():
+        path = out / group / name.replace("/", "__")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _filled_and_saved(data: bytes) -> bytes:
+    """The worksheet and checklist as a parent leaves them: typed into and ticked in PDFium,
+    then saved."""
+    from test_forms import Pdfium, inventory
+
+    viewer = Pdfium(data)
+    for n, f in enumerate(inventory(data)):
+        if f["type"] == "/Tx":
+            viewer.type(f["name"], "Nguyễn Thị Hương, Γιώργος, Łucja: we read together.")
+        elif f["type"] == "/Btn" and n % 2:
+            viewer.click(f["name"])
+    buf = io.BytesIO()
+    viewer.pdf.save(buf)
+    viewer.close()
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def verdicts(tmp_path_factory):
+    from kit import batch
+
+    out = tmp_path_factory.mktemp("vera")
+    groups: dict[str, list[Path]] = {}
+    stock = content.Places(content.CONTENT)
+    presets = {}
+    for kit in ("default", "adoption", "childcare"):
+        presets.update({f"{kit}/{k}": v for k, v in
+                        build_pack(content.load_pack(kit, stock), Options()).files.items()})
+    groups["presets"] = _write(out, "presets", presets)
+    places = content.Places(content.CONTENT, EXAMPLE)
+    groups["example"] = _write(out, "example", build_pack(
+        content.load_pack("riverside-adoption", places), Options()).files)
+    batch.run(places, "riverside-adoption", EXAMPLE / "families.csv", out / "batch",
+              Options(documents=False), jobs=1, progress=False, say=lambda *a, **k: None)
+    groups["batch"] = sorted((out / "batch").glob("*.pdf"))
+    groups["large-print"] = _write(out, "large-print", build_pack(
+        content.load_pack("default", stock), Options(large_print=True)).files)
+    pack = content.load_pack("default", stock)
+    pack.kit = pack.kit.model_copy(update={"paper": "Letter", "duplex": True})
+    groups["letter-duplex"] = _write(out, "letter-duplex",
+                                     build_pack(pack, Options(documents=False)).files)
+    flat = build_pack(content.load_pack("default", stock), Options(forms=False)).files
+    flat.update({f"riverside/{k}": v for k, v in build_pack(
+        content.load_pack("riverside-adoption", places), Options(forms=False)).files.items()})
+    groups["flattened"] = _write(out, "flattened", flat)
+    filled = {name: _filled_and_saved(data) for name, data in presets.items()
+              if name.endswith(("reflection-worksheet.pdf", "childcare-checklist.pdf",
+                                "referral-sheet.pdf"))}
+    groups["filled"] = _write(out, "filled", filled)
+    results = validate([p for paths in groups.values() for p in paths])
+    return groups, results
+
+
+FILLED_GAP = pytest.mark.xfail(strict=True, reason=(
+    "PDFium draws typed text in a font named by the field's /DA; that is Helvetica, which it "
+    "does not embed: the fields need an embedded font in /DR first"))
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("group", [g if g != "filled" else pytest.param(g, marks=FILLED_GAP)
+                                   for g in GROUPS])
+def test_verapdf_passes(group, flavour, verdicts):
+    groups, results = verdicts
+    assert groups[group], f"nothing was built for {group}"
+    failures = [f"{Path(p).name}:\n  " + "\n  ".join(results[(str(p), flavour)])
+                for p in groups[group] if results[(str(p), flavour)]]
+    assert not failures, "\n".join(failures)
+
+
+def test_verapdf_sees_a_broken_file(tmp_path):
+    """The validator does fail a file that breaks both standards (no language, no XMP)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "plain.pdf"
+    c = Canvas(str(path))
+    c.drawString(72, 720, "Untagged text in an unembedded font")
+    c.save()
+    results = validate([path])
+    assert all(results[(str(path), f)] for f in FLAVOURS)
