@@ -40,9 +40,24 @@ def parse_args(argv):
     bt.add_argument("--jobs", type=int, default=None, help="processes to use (default: all cores)")
     bt.add_argument("--flatten", action="store_true", help="print-ready packs without fields")
     bt.add_argument("--no-progress", action="store_true", help="no progress bar")
+    st = sub.add_parser("site", help="build the web edition: a download page and every "
+                                     "document as a web page")
+    st.add_argument("kits", nargs="*", default=["default"], metavar="KIT",
+                    help="kits to publish, one edition per language (default: default)")
+    st.add_argument("--out", type=Path, default=Path("output/site"), help="site folder "
+                    "(output/site/)")
+    st.add_argument("--base-url", default=None, metavar="URL",
+                    help="address the site will be published at; each PDF then prints a QR "
+                         "code and the address of its web page")
+    sv = sub.add_parser("serve", help="build the web edition, serve it on 127.0.0.1 and "
+                                      "rebuild it when content changes")
+    sv.add_argument("kits", nargs="*", default=["default"], metavar="KIT")
+    sv.add_argument("--out", type=Path, default=Path("output/site"), help="site folder")
+    sv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
+    sv.add_argument("--base-url", default=None, metavar="URL", help="as for site")
     ls = sub.add_parser("list", help="list kits, documents and layouts")
     sc = sub.add_parser("schema", help="print the content format: every field and what it means")
-    for p in (b, c, bt, ls, sc):
+    for p in (b, c, bt, st, sv, ls, sc):
         p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                        help="show tracebacks for errors")
         p.add_argument("--content", type=Path, default=argparse.SUPPRESS, metavar="DIR",
@@ -80,6 +95,17 @@ def main(argv=None) -> int:
                                 name_column=args.name_column, jobs=args.jobs,
                                 progress=not args.no_progress)
             return 2 if summary.failed else 0
+        elif args.command in ("site", "serve"):
+            from kit import site
+
+            if args.base_url and not args.base_url.startswith(("https://", "http://")):
+                raise ContentError.single("--base-url", "must start with https:// or http://")
+            if args.command == "site":
+                site.site_command(places, args.kits, args.out, args.base_url)
+            else:
+                from kit.site.serve import serve
+
+                serve(places, args.kits, args.out, args.port, args.base_url)
         elif args.command == "check":
             commands.check(places, args.kit)
         elif args.command == "list":
