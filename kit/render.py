@@ -40,7 +40,9 @@ def _eol_before_endstream() -> None:
 
     def format(self, document):
         out = original(self, document)
-        if out.endswith(b"endstream\n") and not out.endswith(b"\nendstream\n"):
+        # always add the marker: data that itself ends in a newline keeps that byte (it is
+        # counted in /Length), so the marker must be a byte of its own
+        if out.endswith(b"endstream\n"):
             out = out[:-len(b"endstream\n")] + b"\nendstream\n"
         return out
 
