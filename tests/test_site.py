@@ -1,0 +1,370 @@
+"""The web edition (make_kit site / serve): pages, downloads, escaping, reproducibility, atomic
+output, organisation customisation, and, in a real browser, WCAG 2.1 AA, layout and text."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE
+
+ORG = ROOT / "examples" / "riverside-adoption"
+WEB = ROOT / "tests" / "web"
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">'
+       '<script>alert(1)</script><rect width="200" height="100" fill="#1F4E79" '
+       'onclick="alert(2)"/></svg>')
+
+
+def make_kit(*args, env=None):
+    return subprocess.run([sys.executable, str(ROOT / "make_kit.py"), *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+
+
+def site_of(kit, root=SAMPLE, org=None, base_url=None):
+    from kit import content
+    from kit.site import build_site
+
+    return build_site(content.Places(root, org), [kit], base_url)
+
+
+def with_image(root: Path) -> None:
+    """Give the sample handout an SVG figure with alt text (and a script to be removed)."""
+    (root / "en" / "documents" / "picture.svg").write_text(SVG)
+    doc = root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text() + "  - image: {file: picture.svg, alt: A blue box <b>, "
+                                     "caption: The caption & more}\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Without a browser
+
+
+def test_every_block_kind_becomes_html(sample_root):
+    """Each block kind of the schema renders, with its text escaped and marks as HTML."""
+    from kit import schema
+
+    with_image(sample_root)
+    site = site_of("sample", sample_root)
+    page = site.files["en-GB/handout.html"].decode()
+    assert "a&lt;b &amp; &lt;font color=red&gt;this&lt;/font&gt;" in page
+    assert "<strong>bold</strong>" in page and "<em>italic</em>" in page
+    assert '<a href="https://example.org">link</a>' in page
+    seen = {"h2": "<h2>A section</h2>", "h3": "<h3>A sub-section</h3>",
+            "p": "<p>A paragraph under the section.</p>", "bullets": "<li>One bullet.</li>",
+            "numbered": "<ol>", "table": '<th scope="col">Pattern</th>',
+            "callout": 'class="callout note"', "key_facts": "<li>First fact.</li>",
+            "try_this_week": 'class="ticks"', "crisis_notice": "Samaritans: call 116 123",
+            "image": 'alt="A blue box &lt;b&gt;"'}
+    assert set(seen) == set(schema.BLOCK_KINDS), "a new block kind needs a web rendering"
+    for kind, html in seen.items():
+        assert html in page, kind
+    assert "<figcaption>The caption &amp; more</figcaption>" in page
+    assert "Only in the adoption variant" not in page
+    svg = next(v for k, v in site.files.items() if k.endswith(".svg") and "/images/" in k)
+    assert b"<rect" in svg and b"script" not in svg and b"onclick" not in svg
+
+
+def test_forms_pages_are_fillable_and_say_nothing_is_sent():
+    site = site_of("sample")
+    for name in ("checklist", "worksheet", "referral"):
+        page = site.files[f"en-GB/{name}.html"].decode()
+        assert "Nothing you type is sent anywhere" in page
+        assert "<form" not in page  # there is nowhere to send it
+        assert re.search(r"<input type=\"checkbox\"|<textarea|<input type=\"(text|tel)\"", page)
+        assert f'href="pdf/{name}.pdf" download' in page
+
+
+def test_index_lists_every_document_with_thumbnail_size_and_pages():
+    from PIL import Image
+    import io
+
+    site = site_of("sample")
+    index = site.files["en-GB/index.html"].decode()
+    for doc in ("handout", "checklist", "worksheet", "referral", "references"):
+        assert f'href="{doc}.html"' in index and f'src="thumbs/{doc}.png"' in index
+        thumb = Image.open(io.BytesIO(site.files[f"en-GB/thumbs/{doc}.png"]))
+        assert thumb.width == 240 and thumb.height > 300  # a portrait page
+        pdf = site.files[f"en-GB/pdf/{doc}.pdf"]
+        assert pdf.startswith(b"%PDF")
+    assert re.search(r'href="pdf/sample.pdf" download[^>]*>[^<]+</a> \(PDF, \d+ pages, \d+ kB\)',
+                     index)
+
+
+def test_base_url_puts_the_page_address_in_each_pdf():
+    from conftest import page_texts
+
+    site = site_of("sample", base_url="https://kit.example.org/packs")
+    text = " ".join(page_texts(site.files["en-GB/pdf/checklist.pdf"]))
+    assert "Read this online" in text
+    assert "https://kit.example.org/packs/en-GB/checklist.html" in text
+    plain = site_of("sample")
+    assert "Read this online" not in " ".join(page_texts(plain.files["en-GB/pdf/checklist.pdf"]))
+
+
+def test_organisation_customisation_reaches_the_site():
+    site = site_of("riverside-adoption", ROOT / "content", ORG)
+    basics = site.files["en-GB/basics.html"].decode()
+    assert "At Riverside we see every day" in basics
+    welcome = site.files["en-GB/welcome.html"].decode()
+    assert "Call us on 01632 960 123" in welcome and "{{" not in welcome
+    assert 'value="01632 960 123"' in site.files["en-GB/referral-sheet.html"].decode()
+    index = site.files["en-GB/index.html"].decode()
+    assert 'href="pdf/consent-form.pdf" download' in index  # its own PDF, offered as is
+    assert "en-GB/consent-form.html" not in site.files
+    assert "--primary: #0B5C5A" in site.files["en-GB/site.css"].decode()
+    assert "Riverside Adoption Service" in index
+
+
+def test_site_bytes_are_reproducible(tmp_path):
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        r = make_kit("--content", SAMPLE, "site", "sample", "--out", out, env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append({p.relative_to(out).as_posix(): p.read_bytes()
+                     for p in out.rglob("*") if p.is_file()})
+    assert outs[0].keys() == outs[1].keys() and len(outs[0]) > 20
+    assert [k for k in outs[0] if outs[0][k] != outs[1][k]] == []
+
+
+def test_bad_input_exits_2_with_file_and_line_and_keeps_the_old_site(sample_root, tmp_path):
+    out = tmp_path / "site"
+    assert make_kit("--content", sample_root, "site", "sample", "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out / "mine.txt").write_text("not the tool's")
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("  - h2: A section", "  - h2: [not, text]"))
+    r = make_kit("--content", sample_root, "site", "sample", "--out", out)
+    assert r.returncode == 2
+    assert re.search(r"handout\.yaml:\d+:\d+: error: body\[2\]", r.stderr), r.stderr
+    assert "Traceback" not in r.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "mine.txt"} \
+        == before
+    r = make_kit("--content", sample_root, "site", "sample", "--out", out, "--base-url", "ftp://x")
+    assert r.returncode == 2 and "--base-url" in r.stderr
+
+
+def test_rebuild_removes_only_its_own_stale_files(sample_root, tmp_path):
+    from kit import content
+    from kit.site.build import build_site, write_site
+
+    out = tmp_path / "site"
+    places = content.Places(sample_root)
+    write_site(build_site(places, ["sample"]), out)
+    (out / "en-GB" / "notes.html").write_text("mine")
+    kit = sample_root / "kits" / "sample.yaml"
+    kit.write_text(kit.read_text().replace("documents: [handout, checklist,", "documents: [checklist,"))
+    write_site(build_site(places, ["sample"]), out)
+    assert not (out / "en-GB" / "handout.html").exists()
+    assert not (out / "en-GB" / "pdf" / "handout.pdf").exists()
+    assert (out / "en-GB" / "notes.html").read_text() == "mine"
+    assert not list(out.glob(".partial-*"))
+
+
+def test_serve_serves_on_loopback_and_rebuilds_on_change(sample_root, tmp_path):
+    from kit import content
+    from kit.site import serve as serve_module
+
+    out, stop, said = tmp_path / "site", threading.Event(), []
+    port = _free_port()
+    thread = threading.Thread(target=serve_module.serve, daemon=True,
+                              args=(content.Places(sample_root), ["sample"], out, port),
+                              kwargs={"interval": 0.2, "say": said.append, "stop": stop})
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{port}/en-GB/handout.html"
+        page = _get(url)
+        assert "A paragraph under the section." in page
+        doc = sample_root / "en" / "documents" / "handout.yaml"
+        doc.write_text(doc.read_text().replace("A paragraph under the section.",
+                                               "A changed paragraph."))
+        for _ in range(300):
+            if "A changed paragraph." in _get(url):
+                break
+            time.sleep(0.2)
+        assert "A changed paragraph." in _get(url)
+        rebuilt = [s for s in said if s.startswith("rebuilt")]
+        assert rebuilt and "en-GB/handout.html" in rebuilt[-1]
+        assert "en-GB/checklist.html" not in rebuilt[-1]  # only what changed is rewritten
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+# ---------------------------------------------------------------------------------------------
+# In a real browser: Debian's chromium, driven by Playwright, with axe-core injected
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "output" / "site-screenshots"
+SITES = {"default": ("default", None), "adoption": ("adoption", None),
+         "riverside": ("riverside-adoption", ORG)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() or not AXE.exists():
+        pytest.fail("the browser tests need /usr/bin/chromium and tests/web/node_modules "
+                    "(make test installs both)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", params=list(SITES))
+def built(request, tmp_path_factory):
+    from kit import content
+    from kit.site.build import build_site, write_site
+
+    kit, org = SITES[request.param]
+    out = tmp_path_factory.mktemp(f"site-{request.param}")
+    places = content.Places(content.CONTENT, org)
+    site = build_site(places, [kit], "https://kit.example.org")
+    write_site(site, out)
+    pack = content.load_pack(kit, places)
+    return request.param, out, site, pack
+
+
+@pytest.mark.browser
+def test_pages_in_a_browser(browser, built):
+    """axe finds no WCAG 2.1 A/AA violation; no sideways scroll at 390 and 1280 px; every
+    link, image and download resolves; no request leaves the site; focus is visible."""
+    name, out, site, _ = built
+    axe = AXE.read_text()
+    problems = []
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        for rel in site.pages:
+            url = (out / rel).as_uri()
+            page.goto(url)
+            page.evaluate(axe)
+            result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+            for v in result["violations"]:
+                problems.append(f"{rel} @{width}: {v['id']}: {v['help']} "
+                                f"({[n['target'] for n in v['nodes']][:3]})")
+            scroll = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if scroll > 0:
+                problems.append(f"{rel} @{width}: scrolls sideways by {scroll} px")
+            for ref in page.evaluate("""() => [...document.querySelectorAll('[href],[src]')]
+                    .map(e => e.getAttribute('href') ?? e.getAttribute('src'))"""):
+                if ref.startswith(("https://", "http://", "mailto:")):
+                    continue  # links in the content text to the outside world
+                target = (out / rel).parent / ref.split("#")[0]
+                if not target.resolve().is_file():
+                    problems.append(f"{rel}: {ref} does not resolve")
+            if width == 390 and rel.endswith(("index.html", "worksheet.html", "checklist.html",
+                                                "referral-sheet.html", "basics.html")):
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"{name}-{rel.replace('/', '-')}-{width}.png"),
+                                full_page=True)
+            if width == 1280 and rel.endswith(("index.html", "basics.html")):
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"{name}-{rel.replace('/', '-')}-{width}.png"),
+                                full_page=True)
+        outside = [u for u in requests if not u.startswith("file://")]
+        assert outside == [], f"requests to other hosts: {outside[:5]}"
+        context.close()
+    assert problems == [], "\n".join(problems[:40])
+
+
+@pytest.mark.browser
+def test_keyboard_focus_is_visible(browser, built):
+    name, out, site, _ = built
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    for rel in [p for p in site.pages if p.endswith(("index.html", "checklist.html",
+                                                     "worksheet.html"))]:
+        page.goto((out / rel).as_uri())
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            style = page.evaluate("""() => { const e = document.activeElement;
+                const s = getComputedStyle(e);
+                return [e.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+            assert style[0] != "BODY", f"{rel}: Tab reached nothing"
+            assert style[1] != "none" and style[2] >= 2, f"{rel}: focus not visible on {style}"
+    page.close()
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower().replace("\u2019", "'"))
+
+
+def pdf_words(data: bytes, furniture: set[str]) -> list[str]:
+    """The words of a PDF in reading order, without its running header, footer and other
+    lines that every page repeats."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    out = []
+    for i in range(len(doc)):
+        for line in doc[i].get_textpage().get_text_range().splitlines():
+            line = " ".join(line.split())
+            if line and not any(re.fullmatch(f, line) for f in furniture):
+                out += words(line)
+    doc.close()
+    return out
+
+
+@pytest.mark.browser
+def test_web_text_equals_pdf_text(browser, built):
+    """Each page's document text is the PDF's, word for word, in the same order."""
+    name, out, site, pack = built
+    brand, kit = pack.brand, pack.kit
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for doc in pack.documents:
+        if doc.included is not None:
+            continue
+        m = doc.model
+        head = re.escape(brand.name) + r"\s*" if brand.name_with_logo or not pack.logo else ""
+        furniture = {head + re.escape(m.short_title or m.title),
+                     re.escape(brand.footer or brand.name) + rf" {pack.strings.page} \d+",
+                     re.escape(pack.strings.read_online), r"https://kit\.example\.org/\S+"}
+        if m.crisis_notice:
+            furniture |= {re.escape(kit.crisis.heading)} | {re.escape(x) for x in kit.crisis.lines}
+        expected = pdf_words(site.files[f"{kit.language}/pdf/{doc.name}.pdf"], furniture)
+        page.goto((out / kit.language / f"{doc.name}.html").as_uri())
+        text = page.evaluate("""() => { const a = document.querySelector('article').cloneNode(true);
+            a.querySelectorAll('.furniture').forEach(e => e.remove());
+            return a.innerText; }""")
+        got = words(text)
+        if got != expected:
+            import difflib
+
+            diff = [d for d in difflib.ndiff(expected, got) if d[0] in "+-"][:20]
+            pytest.fail(f"{name}/{doc.name}: web and PDF words differ: {diff}")
+    page.close()
