@@ -33,13 +33,20 @@ def parse_args(argv):
     bt = sub.add_parser("batch", help="build one personalised pack per family (CSV or YAML)")
     bt.add_argument("kit", help="kit name or manifest path")
     bt.add_argument("families", type=Path, help="families file: .csv, or .yaml with a list")
-    bt.add_argument("--out", type=Path, default=None,
-                    help="output folder (default: output/KIT-families/)")
+    bt.add_argument("--out", default=None,
+                    help="output folder or fsspec URL such as s3://bucket/packs "
+                         "(default: output/KIT-families/)")
     bt.add_argument("--name-column", default=None,
                     help="column whose value names each pack (default: id, else the first)")
     bt.add_argument("--jobs", type=int, default=None, help="processes to use (default: all cores)")
     bt.add_argument("--flatten", action="store_true", help="print-ready packs without fields")
     bt.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bt.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="build on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 "
+                         "(default: $DASK_SCHEDULER_ADDRESS, else this machine's cores)")
+    bt.add_argument("--documents", action="store_true",
+                    help="also write each family's documents, one PDF each, in a folder "
+                         "named like its pack")
     st = sub.add_parser("site", help="build the web edition: a download page and every "
                                      "document as a web page")
     st.add_argument("kits", nargs="*", default=["default"], metavar="KIT",
@@ -89,11 +96,15 @@ def main(argv=None) -> int:
         elif args.command == "batch":
             from kit import batch
 
+            import os
+
             out = args.out or Path("output") / f"{Path(args.kit).stem}-families"
             summary = batch.run(places, args.kit, args.families, out,
-                                Options(forms=not args.flatten, documents=False),
+                                Options(forms=not args.flatten, documents=args.documents),
                                 name_column=args.name_column, jobs=args.jobs,
-                                progress=not args.no_progress)
+                                progress=not args.no_progress,
+                                scheduler=args.scheduler or os.environ.get(
+                                    "DASK_SCHEDULER_ADDRESS") or None)
             return 2 if summary.failed else 0
         elif args.command in ("site", "serve"):
             from kit import site

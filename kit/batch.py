@@ -3,7 +3,9 @@
 Each row of a families file (CSV, or a YAML list of mappings) gives `{{ family.COLUMN }}`
 variables, and a column named like a form field (`referral-sheet_gp-paediatrician_phone`)
 pre-fills that field. A pack whose inputs (content, organisation folder, engine, options and
-the row) have not changed since it was written is not built again.
+the row) have not changed since it was written is not built again. The rows are built by a
+backend: this machine's process pool, or a Dask cluster (kit/cluster.py); either way the packs
+go to a store (kit/store.py) and a manifest.csv (kit/manifest.py) describes them.
 """
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[Row, list[str]]] = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    """manifest.Entry for every row, written to manifest.csv."""
 
     def line(self) -> str:
         total = len(self.built) + len(self.unchanged) + len(self.failed)
@@ -142,14 +146,32 @@ def row_key(base: str, row: Row) -> str:
     return hashlib.sha256((base + json.dumps(row.values, sort_keys=True)).encode()).hexdigest()
 
 
-def run(places, kit_name: str, families: Path, out_dir: Path, options, name_column=None,
-        jobs: int | None = None, progress: bool = True, say=print) -> Summary:
-    """Build one pack per family into out_dir; report bad rows and carry on."""
+@dataclass
+class Job:
+    """What every row of one batch shares; sent to each worker with its rows."""
+
+    places: object
+    kit_name: str
+    options: object
+    store: object
+    base: str
+    """fingerprint() of the kit, engine and options on the machine that started the batch."""
+    skip: tuple = ()
+    """Paths fingerprint() left out (the families file, the output folder)."""
+
+
+def run(places, kit_name: str, families: Path, out_dir, options, name_column=None,
+        jobs: int | None = None, progress: bool = True, say=print,
+        scheduler: str | None = None) -> Summary:
+    """Build one pack per family into out_dir (a folder or an fsspec URL); report bad rows and
+    carry on. The rows are built by the local pool, or by the Dask cluster at `scheduler`."""
     import sys
 
     from tqdm import tqdm
 
+    from . import manifest
     from .content import load_pack
+    from .store import open_store
 
     try:  # the kit itself must be sound before any family is tried
         load_pack(kit_name, places)
@@ -163,42 +185,41 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
     for row in rows:
         if row.number in problems:
             summary.failed.append((row, [str(problems[row.number])]))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    from .build import load_layout_memory, save_layout_memory
-
-    memory = out_dir / ".layout-cache.json"
-    load_layout_memory(memory)  # before the workers start, so each of them knows it
-    base = fingerprint(places, kit_name, options, skip=(families, out_dir))
+    store = open_store(out_dir)
+    store.prepare()
+    _load_memory(store)  # before the workers start, so each of them knows it
+    local = store.local_path()
+    skip = (families,) + ((local,) if local else ())
+    base = fingerprint(places, kit_name, options, skip=skip)
     todo = []
     for row in rows:
         if row.number in problems:
             continue
-        target = out_dir / f"{row.name}.pdf"
-        stamp = out_dir / f".{row.name}.inputs"
         key = row_key(base, row)
-        if target.is_file() and stamp.is_file() and stamp.read_text() == key:
+        if store.exists(f"{row.name}.pdf") and store.read(f".{row.name}.inputs") == key.encode():
             summary.unchanged.append(row.name)
+            summary.entries.append(manifest.unchanged(store, row.number, row.name,
+                                                      f"{row.name}.pdf", key))
         else:
             todo.append((row, key))
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip))
     bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="pack", disable=not progress,
                file=sys.stderr, desc=f"{kit_name}")
     try:
-        if jobs == 1 or len(todo) <= 1:
-            results = (_build_row(places, kit_name, row, options, out_dir, key)
-                       for row, key in todo)
-            for result in results:
-                _collect(result, summary, shown, bar)
+        if scheduler:
+            from .cluster import run_rows
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(_build_row, places, kit_name, row, options, out_dir, key)
-                           for row, key in todo]
-                for future in as_completed(futures):
-                    _collect(future.result(), summary, shown, bar)
+            run_rows = _local_rows
+        for result in run_rows(job, todo, scheduler or jobs):
+            _collect(result, summary, shown, bar)
     finally:
         bar.close()
-    save_layout_memory(memory)
+    _save_memory(store)
     summary.failed.sort(key=lambda item: item[0].number)
+    for row, messages in summary.failed:
+        summary.entries.append(manifest.Entry(row.number, row.name, status="failed",
+                                              message=" | ".join(messages)))
+    manifest.write(store, summary.entries)
     for row, messages in summary.failed:
         for message in messages:
             say(message, file=sys.stderr)
@@ -206,42 +227,93 @@ def run(places, kit_name: str, families: Path, out_dir: Path, options, name_colu
     return summary
 
 
+def _local_rows(job: Job, todo, jobs: int | None):
+    """The local backend: rows built by this machine's processes, yielded as they finish."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    args = (job.places, job.kit_name)
+    if jobs == 1 or len(todo) <= 1:
+        for row, key in todo:
+            yield _build_row(*args, row, job.options, job.store, key)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_build_row, *args, row, job.options, job.store, key)
+                       for row, key in todo]
+            for future in as_completed(futures):
+                yield future.result()
+
+
+MEMORY = ".layout-cache.json"
+
+
+def _load_memory(store) -> None:
+    """Page counts an earlier run learnt (see kit/build.py): one layout pass instead of two."""
+    from .build import _PAGES
+
+    try:
+        data = json.loads(store.read(MEMORY) or b"{}")
+    except ValueError:
+        return
+    if isinstance(data, dict):
+        _PAGES.update({k: v for k, v in data.items() if isinstance(v, int)})
+
+
+def _save_memory(store) -> None:
+    """Keep the page counts for the next run (a cache: wrong or missing only costs time)."""
+    from .build import _PAGES
+    from .output import OutputError
+
+    try:
+        store.write({MEMORY: json.dumps(_PAGES, sort_keys=True).encode()})
+    except OutputError:
+        pass
+
+
 def _collect(result, summary: Summary, shown: str, bar) -> None:
     from .build import _PAGES
 
-    row, ok, messages, pages = result
+    row, ok, messages, pages, entry = result
     _PAGES.update(pages)  # what the worker learnt about page counts, for the next run
     if ok:
         summary.built.append(row.name)
+        summary.entries.append(entry)
     else:
         summary.failed.append((row, [f"{shown}:{row.line}: error: row {row.number}: {m}"
                                      for m in messages]))
     bar.update(1)
 
 
-_CACHE: dict = {}
-
-
-def _build_row(places, kit_name: str, row: Row, options, out_dir: Path, key: str):
-    """Build one family's pack (in a worker process); never raises for bad input."""
-    from .build import build_pack
+def _build_row(places, kit_name: str, row: Row, options, store, key: str):
+    """Build one family's pack (in a worker process, on this machine or a cluster's) and write
+    it with its manifest record and, last, its input stamp; never raises for bad input."""
+    from . import manifest
+    from .build import _PAGES, build_pack
     from .content import load_pack
-    from .output import OutputError, write_files
+    from .output import OutputError
 
+    known = dict(_PAGES)
     try:
         pack = load_pack(kit_name, places, family=row.values)
         result = build_pack(pack, options, prefill=row.values)
         data = result.files[f"{pack.name}.pdf"]
-        write_files(out_dir, {f"{row.name}.pdf": data, f".{row.name}.inputs": key.encode()})
-        return row, True, [], _learnt()
+        entry = manifest.describe(row.number, row.name, f"{row.name}.pdf", data,
+                                  result.pages[f"{pack.name}.pdf"])
+        files = {f"{row.name}.pdf": data}
+        for name, doc in result.files.items():  # --documents: one folder per family
+            if name.startswith(f"{pack.name}/"):
+                files[f"{row.name}/{name.split('/', 1)[1]}"] = doc
+        files[f".{row.name}.built"] = manifest.record(entry, key)
+        files[f".{row.name}.inputs"] = key.encode()
+        store.write(files)
+        return row, True, [], _learnt(known), entry
     except ContentError as exc:
         return row, False, [str(p).replace(": error: ", ": ", 1) for p in exc.problems
-                            if p.severity == "error"], _learnt()
+                            if p.severity == "error"], _learnt(known), None
     except OutputError as exc:
-        return row, False, [str(exc)], _learnt()
+        return row, False, [str(exc)], _learnt(known), None
 
 
-def _learnt() -> dict:
+def _learnt(known: dict) -> dict:
+    """The page counts this row taught the worker (only those: the memory can be large)."""
     from .build import _PAGES
 
-    return dict(_PAGES)
+    return {k: v for k, v in _PAGES.items() if known.get(k) != v}
