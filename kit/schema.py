@@ -10,13 +10,55 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
-                      field_validator, model_validator)
+import re as _re
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-"""A piece of text: not empty, at most 20,000 characters."""
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-"""A lower-case identifier (letters, digits, '-' and '_'), used for file and field names."""
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field,
+                      StringConstraints, Tag, field_validator, model_validator)
+
+MAX_WORD = 120
+"""Longest run of characters without a space that text may hold (a link's address does not
+count). ReportLab cannot lay out a very long unbreakable run quickly (a 5,000-letter "word"
+took minutes), and no real word or printed address is this long."""
+_LINK_TARGET = _re.compile(r"\]\([^)\s]*\)")
+_WORD = _re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def _breakable(value: str) -> str:
+    """Refuse text with a run of characters too long to break onto lines."""
+    found = _WORD.search(_LINK_TARGET.sub("]", value))
+    if found:
+        word = found.group()
+        raise ValueError(f"has a run of {len(word):,} characters without a space "
+                         f"('{word[:20]}...'); at most {MAX_WORD} can be laid out: add spaces "
+                         "or shorten it")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+                 AfterValidator(_breakable)]
+"""A piece of text: not empty, at most 20,000 characters, no run of more than MAX_WORD
+characters without a space."""
+
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                            *(f"lpt{i}" for i in range(10))})
+"""Device names Windows will not use as file names, whatever the extension."""
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_NAMES:
+        raise ValueError(f"'{value}' is a reserved device name on Windows and cannot name a "
+                         "file; choose another name")
+    return value
+
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
+                 AfterValidator(_not_reserved)]
+"""A lower-case identifier (letters, digits, '-' and '_'), used for file and field names; never
+empty, '.', '..', a path or a reserved device name."""
+MAX_NUMBER = 1_000_000
+"""Largest number accepted anywhere a number is (NaN and infinities are refused too)."""
+Width = Annotated[float, Field(gt=0, le=MAX_NUMBER, allow_inf_nan=False)]
+"""A relative width: a finite, positive number."""
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 """A colour as "#RRGGBB"; quote it in YAML, where an unquoted # starts a comment."""
 
@@ -71,7 +113,7 @@ class TableContent(Model):
     """Column headings; repeated at the top of each page when the table splits."""
     rows: list[list[Text]] = Field(min_length=1)
     """Rows of cells (inline text); each row has as many cells as the header."""
-    widths: list[float] | None = None
+    widths: list[Width] | None = Field(default=None, max_length=8)
     """Relative column widths, e.g. [1, 2, 2]; equal widths when left out."""
     caption: Text | None = None
     """A short sentence above the table saying what it shows."""
@@ -88,6 +130,11 @@ class TableContent(Model):
                                  f"{len(self.header)} columns")
             if any(w <= 0 for w in self.widths):
                 raise ValueError("widths must be positive numbers")
+            total = sum(self.widths)
+            for i, w in enumerate(self.widths):
+                if w < total / 20:  # a column narrower than its own padding cannot be drawn
+                    raise ValueError(f"widths[{i}] is {w:g} of {total:g}: each column needs at "
+                                     "least a twentieth of the table's width")
         return self
 
 
@@ -138,7 +185,7 @@ class ImageContent(Model):
     """What the image shows, for screen readers. Required unless the image is decorative."""
     decorative: bool = False
     """True for an image that carries no information (it is then hidden from screen readers)."""
-    width_mm: float = Field(default=80, gt=5, le=250)
+    width_mm: float = Field(default=80, gt=5, le=250, allow_inf_nan=False)
     """Printed width in millimetres (shrunk to fit the page when wider)."""
     caption: Text | None = None
     """A caption printed under the image."""

@@ -133,6 +133,8 @@ def _message(kind: str, error: dict, value) -> str:
         return f"expected a whole number, got {describe(value)}"
     if kind in ("float_type", "float_parsing"):
         return f"expected a number, got {describe(value)}"
+    if kind == "finite_number":
+        return "must be a finite number (not .nan or .inf)"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {describe(value)}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):

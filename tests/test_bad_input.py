@@ -120,7 +120,21 @@ def _alias_of_long_scalar(root: Path) -> None:
         + "".join("  - *long\n" for _ in range(count)))
 
 
+def _unbreakable_runs(root: Path) -> None:
+    """A 10,000-letter "word" in every kind of text that is laid out (it once took minutes)."""
+    word = "x" * 10_000
+    (root / DEFAULT_TARGET).write_text(
+        f"layout: handout\ntitle: T\nbody:\n  - p: {word}\n  - bullets: [{word}]\n"
+        f"  - callout: {{title: T, text: {word}}}\n"
+        f"  - table: {{header: [A], rows: [[{word}]]}}\n")
+    (root / "en/documents/checklist.yaml").write_text(
+        f"layout: checklist\ntitle: T\nsections:\n  - title: S\n    items: [{word}]\n")
+    (root / "en/documents/worksheet.yaml").write_text(
+        f"layout: worksheet\ntitle: T\nprompts:\n  - label: L\n    hint: {word}\n")
+
+
 GENERATED = {
+    "unbreakable-runs": _unbreakable_runs,
     "yaml-control-characters": _control_characters,
     "yaml-long-plain-list": _long_plain_list,
     "yaml-alias-long-scalar": _alias_of_long_scalar,

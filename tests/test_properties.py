@@ -136,12 +136,14 @@ def test_markup_prints_literally():
 
 @pytest.mark.parametrize("name,document", [
     ("handout", {"layout": "handout", "title": "Long words",
-                 "body": ["x" * 3000, {"bullets": ["y" * 3000, "b"]},
-                          {"callout": {"kind": "note", "title": "z" * 150, "text": "w" * 1000}}]}),
+                 "body": ["x" * 120, {"bullets": ["y" * 120, "b"]},
+                          {"callout": {"kind": "note", "title": "z" * 120, "text": "w" * 120}},
+                          {"table": {"header": list("abcdefgh"), "rows": [["u" * 120] * 8]}}]}),
     ("checklist", {"layout": "checklist", "title": "Long item",
-                   "sections": [{"title": "A", "items": ["v" * 3000]}]}),
+                   "sections": [{"title": "A", "items": ["v" * 120]}]}),
 ])
 def test_a_word_longer_than_the_line_wraps(name, document):
+    """The longest unbroken run text may hold (schema.MAX_WORD) wraps, even in a narrow cell."""
     pdf = build_with(document, name)
     shown = "".join(" ".join(page_texts(pdf)).split())
     for block in document.get("body", []) + [i for s in document.get("sections", [])
