@@ -20,7 +20,7 @@ RETRIES = 2
 """Times a row whose task raised is tried again (a worker that died is handled by the
 scheduler, which moves the row to another worker up to its `allowed-failures`)."""
 
-CONNECT_TIMEOUT = "30s"
+CONNECT_TIMEOUT = "10s"
 
 _READY: dict[str, str | None] = {}
 """On a worker: for each batch (by fingerprint), None when the worker may build its rows, or
