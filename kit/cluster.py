@@ -63,7 +63,14 @@ def run_rows(job, todo, address: str):
                 yield (rows[future.key], False,
                        ["every worker that tried to build this pack died; nothing of it was "
                         "written"], {}, None)
-    except BaseException:  # an interrupt (or a bug): stop the cluster's work on this batch
+    except BaseException as exc:  # an interrupt (or a bug): stop the cluster's work on it
+        if isinstance(exc, KeyboardInterrupt):
+            import logging
+
+            # the client's event loop logs the interrupted callbacks as tracebacks while it
+            # shuts down; the user asked for the stop and is told what was written
+            for name in ("distributed", "tornado", "asyncio"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         client.cancel(futures, force=True)
         raise
     finally:

@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_run_loses_nothing(org, tmp_path, cluster):
     assert sorted(lines) == [f"family-{i:02d}" for i in range(8)]
     for name, line in lines.items():
         data = (out / f"{name}.pdf").read_bytes()
-        assert len(reader(data).pages) == int(line["pages"]) == 31, name
+        assert len(reader(data).pages) == int(line["pages"]), name
         assert hashlib.sha256(data).hexdigest() == line["sha256"]
     fields = reader((out / "family-05.pdf").read_bytes()).get_fields()
     assert fields["referral-sheet_adoption-support_name"]["/V"] == "Worker 2"
@@ -192,6 +192,8 @@ def test_a_worker_killed_mid_run_loses_nothing(org, tmp_path, cluster):
     batch.run(places, KIT, one, local, Options(documents=False), jobs=1, **QUIET)
     for name in ("family-00", "family-07"):
         assert (out / f"{name}.pdf").read_bytes() == (local / f"{name}.pdf").read_bytes()
+    pages = len(reader((local / "family-00.pdf").read_bytes()).pages)
+    assert {int(line["pages"]) for line in lines.values()} == {pages}
 
 
 def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
@@ -217,8 +219,8 @@ def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
     assert cluster.tasks() == 0
     time.sleep(4)  # a row already being built finishes (whole); no other row starts
     assert len(list(out.glob("*.pdf"))) <= at_interrupt + len(cluster.workers) < 12
-    for pack in out.glob("*.pdf"):  # what was written is whole
-        assert len(reader(pack.read_bytes()).pages) == 31
+    # what was written is whole: every pack opens, all with the same number of pages
+    assert len({len(reader(pack.read_bytes()).pages) for pack in out.glob("*.pdf")}) == 1
 
 
 def test_unreachable_scheduler_is_a_clear_error(org, tmp_path):
