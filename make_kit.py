@@ -144,6 +144,11 @@ def main(argv=None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
+        if args.command == "batch":  # packs finished before the interrupt are whole and kept
+            print("interrupted: the packs finished before the interrupt are kept (each one "
+                  "whole); the other rows were not written. Run the same command again to "
+                  "build the rest.", file=sys.stderr)
+            return 130
         print("interrupted: nothing was written; the previous output is unchanged.",
               file=sys.stderr)
         return 2
