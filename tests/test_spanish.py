@@ -10,7 +10,7 @@ import pytest
 import yaml
 from textstat.textstat import textstatistics
 
-from conftest import build, normalise, page_texts
+from conftest import build, normalise, page_texts, reader
 from kit import content, readability, schema
 
 FACTS = yaml.safe_load((Path(__file__).parent / "facts.yaml").read_text())["es"]
@@ -164,3 +164,14 @@ def test_spanish_pack_prints_its_facts_on_the_page(spanish_build):
         for phrase in FACTS[doc.name]:
             assert normalise(phrase) in text, f"{doc.name}.pdf: '{phrase}' missing"
         assert "edición 1.0" in text and "de noviembre de 2026" in text, doc.name
+
+
+def test_spanish_pack_has_the_english_form_fields(spanish_build):
+    """A form filled in from either edition, or pre-filled by name, means the same fields."""
+    result, _ = spanish_build
+    english = build("default", content.CONTENT)
+    fields = reader(result.files["es-test.pdf"]).get_fields()
+    assert set(fields) == set(reader(english.files["default.pdf"]).get_fields())
+    tooltips = [f.get("/TU", "") for f in fields.values()]
+    assert "Pediatra de su hijo: Teléfono" in tooltips
+    assert not [t for t in tooltips if re.search(r"\b(Phone|Name|Notes|Service)\b", t)]
