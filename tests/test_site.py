@@ -2,6 +2,7 @@
 output, organisation customisation, and, in a real browser, WCAG 2.1 AA, layout and text."""
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -80,6 +81,22 @@ def test_forms_pages_are_fillable_and_say_nothing_is_sent():
         assert "<form" not in page  # there is nowhere to send it
         assert re.search(r"<input type=\"checkbox\"|<textarea|<input type=\"(text|tel)\"", page)
         assert f'href="pdf/{name}.pdf" download' in page
+
+
+def test_crisis_notice_once_on_every_page_that_prints_it():
+    """A document whose PDF pages carry the crisis notice shows it on its web page exactly
+    once, also when its own text places the notice (the referral sheet does)."""
+    from kit import content
+
+    places = content.Places(content.CONTENT, None)
+    site = site_of("default", root=content.CONTENT)
+    pack = content.load_pack("default", places)
+    heading = html.escape(pack.kit.crisis.heading)
+    for doc in pack.documents:
+        page = site.files[f"en-GB/{doc.name}.html"].decode()
+        expected = 1 if doc.model.crisis_notice or f'{heading}</p>' in page else 0
+        assert page.count(f'<p class="crisis-title">{heading}</p>') == expected, doc.name
+    assert "crisis_notice" in (content.CONTENT / "en/documents/referral-sheet.yaml").read_text()
 
 
 def test_index_lists_every_document_with_thumbnail_size_and_pages():
