@@ -36,6 +36,13 @@ def site_of(kit, root=SAMPLE, org=None, base_url=None):
     return build_site(content.Places(root, org), [kit], base_url)
 
 
+def site_of_kits(kits, root):
+    from kit import content
+    from kit.site import build_site
+
+    return build_site(content.Places(root, None), kits, None)
+
+
 def with_image(root: Path) -> None:
     """Give the sample handout an SVG figure with alt text (and a script to be removed)."""
     (root / "en" / "documents" / "picture.svg").write_text(SVG)
@@ -97,6 +104,31 @@ def test_crisis_notice_once_on_every_page_that_prints_it():
         expected = 1 if doc.model.crisis_notice or f'{heading}</p>' in page else 0
         assert page.count(f'<p class="crisis-title">{heading}</p>') == expected, doc.name
     assert "crisis_notice" in (content.CONTENT / "en/documents/referral-sheet.yaml").read_text()
+
+
+def test_editions_link_to_each_other_with_hreflang(tmp_path):
+    """Two editions of a kit (here British and US English): each page names the same page of
+    the other edition as its alternate, and the language switcher marks the current one."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(SAMPLE, root)
+    kit = (root / "kits" / "sample.yaml").read_text()
+    (root / "kits" / "sample-us.yaml").write_text(kit.replace("language: en-GB", "language: en-US"))
+    site = site_of("sample", root=root)  # one edition: no switcher, no alternates
+    assert "hreflang" not in site.files["en-GB/handout.html"].decode()
+    site = site_of_kits(["sample", "sample-us"], root)
+    for here, there in (("en-GB", "en-US"), ("en-US", "en-GB")):
+        page = site.files[f"{here}/handout.html"].decode()
+        assert f'<html lang="{here}"' in page
+        assert f'<link rel="alternate" hreflang="{there}" href="../{there}/handout.html">' in page
+        assert re.search(rf'href="../{here}/handout.html" hreflang="{here}" lang="{here}" '
+                         r'aria-current="page"', page)
+        assert re.search(rf'href="../{there}/handout.html" hreflang="{there}" lang="{there}">',
+                         page)
+    front = site.files["index.html"].decode()
+    assert 'hreflang="en-GB" href="en-GB/index.html"' in front
+    assert 'hreflang="en-US" href="en-US/index.html"' in front
 
 
 def test_index_lists_every_document_with_thumbnail_size_and_pages():
