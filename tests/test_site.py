@@ -158,6 +158,22 @@ def test_base_url_puts_the_page_address_in_each_pdf():
     assert "Read this online" not in " ".join(page_texts(plain.files["en-GB/pdf/checklist.pdf"]))
 
 
+def test_qr_codes_in_the_pdfs_open_their_pages():
+    """A phone scanning the QR code printed on a document reaches that document's page."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    base = "https://kit.example.org/packs"
+    site = site_of("sample", base_url=base)
+    for name in ("handout", "checklist", "worksheet", "referral"):
+        pdf = pdfium.PdfDocument(site.files[f"en-GB/pdf/{name}.pdf"])
+        found = {r.text for i in range(len(pdf))
+                 for r in zxingcpp.read_barcodes(pdf[i].render(scale=2).to_pil())}
+        pdf.close()
+        assert found == {f"{base}/en-GB/{name}.html"}, name
+        assert f"en-GB/{name}.html" in site.files
+
+
 def test_organisation_customisation_reaches_the_site():
     site = site_of("riverside-adoption", ROOT / "content", ORG)
     basics = site.files["en-GB/basics.html"].decode()
