@@ -8,14 +8,17 @@ KIT ?= default
 pack: $(VENV)/.installed
 	$(VENV)/bin/make_kit build $(KIT)
 
-test: $(VENV)/.installed
-	bash tests/vera/setup.sh $(PY) $(VENV)/verapdf >/dev/null  # Java, JAXB (apt) and veraPDF
-	$(PY) -m pytest -q -m 'not browser'
+# Every test, the browser and validator ones included. The first run installs what they need:
+# Java, JAXB and veraPDF (tests/vera/setup.sh), Debian's chromium and poppler-utils
+# (tests/system.sh) and axe-core from npm; Playwright drives the system chromium.
+test: $(VENV)/.installed tests/web/node_modules/.installed
+	bash tests/vera/setup.sh $(PY) $(VENV)/verapdf >/dev/null
+	bash tests/system.sh
+	$(PY) -m pytest -q
 
-# The web edition in a real browser: Debian's chromium (as root: apt-get install -y chromium)
-# and axe-core from npm; Playwright drives the system chromium, it downloads no browser.
+# Only the web edition's tests, in a real browser.
 test-web: $(VENV)/.installed tests/web/node_modules/.installed
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	bash tests/system.sh
 	$(PY) -m pytest -q tests/test_site.py
 
 tests/web/node_modules/.installed: tests/web/package.json tests/web/package-lock.json

@@ -197,7 +197,7 @@ def test_a_worker_killed_mid_run_loses_nothing(org, tmp_path, cluster):
 
 
 def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
-    rows = families(org, 12)
+    rows = families(org, 40)  # more than a loaded machine builds between two polls
     out = tmp_path / "packs"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "make_kit.py"), "--org", str(org),
@@ -218,7 +218,7 @@ def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
         time.sleep(0.1)
     assert cluster.tasks() == 0
     time.sleep(4)  # a row already being built finishes (whole); no other row starts
-    assert len(list(out.glob("*.pdf"))) <= at_interrupt + len(cluster.workers) < 12
+    assert len(list(out.glob("*.pdf"))) <= at_interrupt + len(cluster.workers) < 40
     # what was written is whole: every pack opens, all with the same number of pages
     assert len({len(reader(pack.read_bytes()).pages) for pack in out.glob("*.pdf")}) == 1
 

@@ -130,9 +130,18 @@ def _edition(site: Site, edition: dict, editions: list, places) -> None:
             continue
         _add_page(site, prefix + entry["page"], "document.html", doc=entry,
                   title=doc.model.title, body=_document(doc, pack, images),
-                  crisis=pack.kit.crisis if doc.model.crisis_notice else None,
+                  crisis=pack.kit.crisis if _foot_notice(doc.model) else None,
                   fillable=doc.layout in ("checklist", "worksheet", "referral"),
                   others=_others(edition, editions, doc.name), **common)
+
+
+def _foot_notice(model) -> bool:
+    """Whether a page shows the crisis notice of a document printed at the foot of its PDF
+    pages: once, and not when the document's own text already holds it."""
+    blocks = [b for name in type(model).model_fields
+              if isinstance(value := getattr(model, name), list) for b in value]
+    return bool(model.crisis_notice) and not any(isinstance(b, schema.CrisisNotice)
+                                                 for b in blocks)
 
 
 def _add_page(site: Site, path: str, template: str, **values) -> None:
