@@ -4,6 +4,7 @@ Every problem in every file is collected before stopping, so the user sees them 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,11 +120,14 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
-def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
+def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
+              language: str | None = None) -> Pack:
     """Load and validate a kit and everything it names; raise ContentError listing every problem.
 
     `where` is the content folder or a Places (with an organisation folder); `family` holds the
-    `{{ family.* }}` variables of one personalised pack.
+    `{{ family.* }}` variables of one personalised pack; `language` chooses one of the kit's
+    language editions (the first when left out). Editions other than the first are named
+    `<kit>.<language>`, which names their output files.
     """
     from .variables import group, org_variables
 
@@ -136,6 +140,12 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     kit_source = load_yaml(kit_path)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
+    if language is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, language):
+        raise ContentError.single("--language", f"'{language}' is not a language code (write "
+                                                "it like es, en-US or fr)")
+    main = kit.edition_languages[0]
+    kit = kit.for_language(language or main)
+    pack_name = kit_path.stem if kit.language == main else f"{kit_path.stem}.{kit.language}"
 
     dirs = places.language_dirs(kit.language)
     strings = _load_strings(dirs, kit, kit_source, report)
@@ -173,7 +183,8 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
                                                       "content folder (a link?); copy the file in"))
             continue
         try:
-            doc = load_document(name, path, kit, places.roots, report, kit_source, variables)
+            doc = load_document(name, path, kit, places.roots, report, kit_source, variables,
+                                dirs)
         except ContentError as exc:
             report.extend(exc.problems)
             continue
@@ -197,7 +208,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
         for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
             report.extend(missing_glyphs(source, fonts))
     report.raise_if_errors()
-    return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
+    return Pack(pack_name, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
 
 
@@ -254,12 +265,15 @@ def missing_glyphs(source: Source, fonts) -> list[Problem]:
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                   report: Report, kit_source: Source | None = None,
-                  variables: dict | None = None) -> Document | None:
-    """Load one document file: apply the kit's overrides, fill in variables, validate, drop
-    other variants' blocks and load its images."""
+                  variables: dict | None = None, dirs: list[Path] | None = None
+                  ) -> Document | None:
+    """Load one document file: merge a partial document with its base (kit/editions.py),
+    apply the kit's overrides, fill in variables, validate, drop other variants' blocks and
+    load its images."""
+    from .editions import document_source
     from .variables import render_source, uses_templates
 
-    source = load_yaml(path)
+    source = document_source(path, dirs or [path.parent.parent])
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report)
     if uses_templates(source.data):
@@ -387,7 +401,23 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
     except ContentError as exc:
         report.extend(exc.problems)
         return None
-    return validate(source, schema.Strings, report.problems)
+    strings = validate(source, schema.Strings, report.problems)
+    values = kit.editions.get(kit.language)
+    if strings is not None and values is not None and values.date_format:
+        strings = strings.model_copy(update={"date_format": values.date_format})
+        source, where = kit_source, ("editions", kit.language, "date_format")
+    else:
+        where = ("date_format",)
+    if strings is not None:
+        from .language import check_date_format, known
+
+        if not known(kit.language):
+            report.add(kit_source.problem(("language",), f"'{kit.language}' is not a language "
+                                                         "Babel knows (dates cannot be "
+                                                         "written in it)"))
+        elif (why := check_date_format(strings.date_format, kit.language)) is not None:
+            report.add(source.problem(where, why))
+    return strings
 
 
 def check_contrast(brand, source, report) -> None:
