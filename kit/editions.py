@@ -8,6 +8,7 @@ content/en-US/documents/<name>.yaml may be a whole document, or a *partial* docu
       gp-paediatrician:           #   section) is replaced, whole, by this mapping
         title: Pediatrician or primary care provider
         hint: For any worry about your child's health or your own.
+      "entries[6]": Text for a field that has no id, named by its path.
 
 Everything else is read from the base document (content/en/documents/<name>.yaml), so a
 sentence written the same way in both editions is written once. Problems in the merged
@@ -96,6 +97,17 @@ def document_source(path: Path, dirs: list[Path], depth: int = 0) -> Source:
     for block_id, value in blocks.items():
         where = ("blocks", block_id)
         paths = found.get(block_id, [])
+        field = _field(merged, str(block_id)) if not paths else None
+        if field is not None:  # a field path, for text that has no id (entries[6])
+            if value is None or isinstance(value, (dict, list)) != isinstance(_get(merged, field),
+                                                                          (dict, list)):
+                problems.append(source.problem(where, f"'{block_id}' is {_kind(_get(merged, field))}"
+                                                      f" in {display_path(base_path)}; give "
+                                                      "the same kind of value"))
+                continue
+            _put(merged, field, value)
+            layers.append((field, source, where))
+            continue
         if not paths:
             from .validate import _did_you_mean
 
@@ -113,12 +125,8 @@ def document_source(path: Path, dirs: list[Path], depth: int = 0) -> Source:
             problems.append(source.problem(where, "expected the whole block that replaces it "
                                                   "(a mapping, for example `p: ...`)"))
             continue
-        target = paths[0]
-        parent = merged
-        for part in target[:-1]:
-            parent = parent[part]
-        parent[target[-1]] = {**value, "id": block_id} if "id" not in value else value
-        layers.append((target, source, where))
+        _put(merged, paths[0], {**value, "id": block_id} if "id" not in value else value)
+        layers.append((paths[0], source, where))
     if problems:
         raise ContentError(problems)
     layers.sort(key=lambda layer: -len(layer[0]))
@@ -139,6 +147,59 @@ def ids(data, path: tuple = ()) -> dict[str, list[tuple]]:
             for key, paths in ids(v, path + (i,)).items():
                 out.setdefault(key, []).extend(paths)
     return out
+
+
+def _field(data, text: str) -> tuple | None:
+    """The path of an existing field named by its place: `entries[6]`, `questions.hint`, or
+    with ids in the brackets, `body[key-facts].key_facts[1]` (as `translate export` names
+    places)."""
+    import re
+
+    if "[" not in text and "." not in text:
+        return None
+    path: list = []
+    node = data
+    for piece in text.split("."):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)?((?:\[[^\]]+\])*)", piece)
+        if not m or (not m.group(1) and not path):
+            return None
+        parts = ([m.group(1)] if m.group(1) else []) + re.findall(r"\[([^\]]+)\]", m.group(2))
+        for i, part in enumerate(parts):
+            if i == 0 and m.group(1):
+                if not isinstance(node, dict) or part not in node:
+                    return None
+                path.append(part)
+                node = node[part]
+                continue
+            if not isinstance(node, list):
+                return None
+            if part.isdigit():
+                index = int(part)
+            else:
+                index = next((j for j, v in enumerate(node)
+                              if isinstance(v, dict) and v.get("id") == part), None)
+            if index is None or index >= len(node):
+                return None
+            path.append(index)
+            node = node[index]
+    return tuple(path)
+
+
+def _get(data, path: tuple):
+    for part in path:
+        if isinstance(part, int) and not isinstance(data, list):
+            raise TypeError(part)
+        data = data[part]
+    return data
+
+
+def _put(data, path: tuple, value) -> None:
+    _get(data, path[:-1])[path[-1]] = value
+
+
+def _kind(value) -> str:
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) \
+        else "text"
 
 
 def _index(dirs: list[Path], folder: Path) -> int | None:
