@@ -150,6 +150,10 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     dirs = places.language_dirs(kit.language)
     strings = _load_strings(dirs, kit, kit_source, report)
     brand, brand_source, brand_dir = _load_brand(places, kit, kit_source, report)
+    values = kit.editions.get(kit.language)
+    if brand is not None and values is not None:
+        brand = brand.model_copy(update={k: getattr(values, k) for k in ("footer", "contact")
+                                         if getattr(values, k) is not None})
     variables = {"org": group("org", org_variables(brand) if brand else {}),
                  "family": group("family", family or {})}
     names = [schema.entry_name(e) for e in kit.documents]

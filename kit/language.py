@@ -44,13 +44,28 @@ def format_date(value: _dt.date, date_format: str, language: str) -> str:
 
 def check_date_format(date_format: str, language: str) -> str | None:
     """Why a date format cannot be used, or None when it can."""
+    import re
+
     if date_format in DATE_STYLES:
         return None
+    hint = ("write short, medium, long or full, or a CLDR pattern such as 'd MMMM y' "
+            "(d day, MMMM month name, y year, EEEE weekday; text in 'single quotes')")
+    if "%" in date_format:
+        return f"'{date_format}' is a strftime format; {hint}"
+    fields = re.sub(r"'[^']*'", "", date_format)
+    wrong = sorted(set(re.findall(r"[A-Za-z]", fields)) - set(_DATE_FIELDS))
+    if wrong or date_format.count("'") % 2 or not re.search(r"[A-Za-z]", fields):
+        what = f" ('{', '.join(wrong)}' is not a date field)" if wrong else ""
+        return f"'{date_format}' is not a date pattern{what}; {hint}"
     try:
         format_date(_dt.date(2026, 11, 1), date_format, language)
-    except (ValueError, KeyError, TypeError) as exc:
-        return f"'{date_format}' is not a date format ({exc})"
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"'{date_format}' is not a date pattern ({exc}); {hint}"
     return None
+
+
+_DATE_FIELDS = "GyYuUQqMLlwWdDFgEec"
+"""CLDR pattern letters that stand for parts of a date (times and zones are refused)."""
 
 
 def format_number(value: int | float, language: str) -> str:

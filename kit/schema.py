@@ -534,6 +534,10 @@ class EditionValues(Model):
     """How this edition prints dates (as in strings.yaml's `date_format`)."""
     keywords: list[Text] | None = None
     """Keywords for this edition's PDF metadata."""
+    footer: Text | None = None
+    """The footer text in this language (the brand's `footer` otherwise)."""
+    contact: list[Text] | None = None
+    """The cover's contact lines in this language (the brand's `contact` otherwise)."""
 
 
 class PdfEntry(Model):
@@ -587,7 +591,7 @@ class Kit(Model):
     out."""
     editions: dict[Language, EditionValues] = {}
     """Per-language values, by language code: `title`, `crisis`, `paper`, `date_format`,
-    `keywords`, e.g. `es: {title: ..., crisis: {heading: ..., lines: [...]}}`."""
+    `keywords`, `footer`, `contact`, e.g. `es: {title: ..., crisis: {heading: ..., lines: [...]}}`."""
     brand: Name = "default"
     """Brand folder name, under content/brands/ (or the organisation folder's brands/)."""
     paper: Literal["A4", "Letter"] = "A4"
