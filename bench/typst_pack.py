@@ -407,8 +407,9 @@ class Writer:
 
     def edition(self) -> None:
         e, st = self.kit.edition, self.strings
-        text = (f"{st.edition} {e.number} \u00b7 {st.issued} {_date(st, e.issued, self.kit.language)} \u00b7 "
-                f"{st.review} {_date(st, e.review, self.kit.language)}")
+        lang = self.kit.language
+        text = (f"{st.edition} {e.number} \u00b7 {st.issued} {_date(st, e.issued, lang)} \u00b7 "
+                f"{st.review} {_date(st, e.review, lang)}")
         self.emit(f"#edition-line({lit(text)})")
 
     # -- layouts --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .errors import ContentError, Problem, display_path
 from .loader import Source
 
 NOT_TEXT = frozenset({"layout", "id", "variant", "file", "url", "kind", "lines", "decorative",
-                      "crisis_notice", "widths", "based_on", "translation", "phone"})
+                      "crisis_notice", "widths", "based_on", "translation", "date_format"})
 """Fields whose values are names, numbers or settings, never words to translate."""
 RECORD = "translation"
 
@@ -41,8 +41,9 @@ def units(data, path: tuple = (), key: str = "") -> dict[str, tuple[str, tuple]]
             out[key] = (data, path)
     elif isinstance(data, dict):
         for k, v in data.items():
-            if k in NOT_TEXT or not isinstance(k, str):
-                continue
+            if k in NOT_TEXT or not isinstance(k, str) or (k == "phone"
+                                                           and path[-1:] == ("prefill",)):
+                continue  # settings and names, and a phone number to pre-fill, are not words
             out.update(units(v, path + (k,), f"{key}.{k}" if key else k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
@@ -124,9 +125,59 @@ def export(places, kit_name: str, language: str, source_language: str | None = N
                 if record.get(key) != digest(text):
                     entry.flags.append("fuzzy")
             po.append(entry)
+    po.extend(_strings_entries(places, language, source_language))
     if problems:
         raise ContentError(problems)
     return str(po).encode()
+
+
+STRINGS = "strings.yaml"
+"""The PO context of the pack's own words ("Contents", "Page", ...): `strings.yaml:<key>`."""
+
+
+def _strings_source(places, language: str, own: bool = False) -> Source | None:
+    from .loader import load_yaml
+
+    dirs = _own_dirs(places, language) if own else places.language_dirs(language)
+    path = content._find(dirs, STRINGS)
+    return None if path is None else load_yaml(path)
+
+
+def _strings_entries(places, language: str, source_language: str) -> list:
+    import polib
+
+    source = _strings_source(places, source_language)
+    if source is None:
+        return []
+    try:
+        done = _strings_source(places, language, own=True)
+    except ContentError:
+        done = None
+    have = units(done.data) if done is not None else {}
+    out = []
+    for key, (text, path) in units(source.data).items():
+        entry = polib.POEntry(msgctxt=f"{STRINGS}:{key}", msgid=text, msgstr="",
+                              occurrences=[(source.name, str(source.mark(path)[0]))])
+        if key in have and have[key][0] != text:
+            entry.msgstr = have[key][0]
+        out.append(entry)
+    return out
+
+
+def _strings_file(places, language: str, source_language: str, entries: dict) -> bytes | None:
+    import yaml
+
+    source = _strings_source(places, source_language)
+    if source is None or not isinstance(source.data, dict):
+        return None
+    data = copy.deepcopy(source.data)
+    found = units(data)
+    for key, entry in entries.items():
+        if key in found and entry.msgstr.strip() and "fuzzy" not in entry.flags:
+            _set(data, found[key][1], entry.msgstr)
+    return (f"# The pack's own words in {language}, translated from {source_language} "
+            "(make_kit translate import).\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)).encode()
 
 
 def _existing(places, language: str, name: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -203,6 +254,11 @@ def import_po(places, kit_name: str, po_path: Path, out_dir: Path | None = None)
                 f"(make_kit translate import). Edit the text freely; keep the ids.\n"
                 + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
         files[f"{language}/documents/{name}.yaml"] = text.encode()
+    strings = by_doc.pop(STRINGS, None)
+    if strings:
+        data = _strings_file(places, language, source_language, strings)
+        if data is not None:
+            files[f"{language}/{STRINGS}"] = data
     for name in by_doc:
         problems.append(Problem(display_path(po_path), 0, 0, "", f"'{name}' is not a document "
                                                                  f"of kit '{kit_name}'",
