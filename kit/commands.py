@@ -109,6 +109,7 @@ def list_all(places, say=print) -> None:
 def schema_reference(say=print) -> None:
     """Print every content field with its type and description."""
     models = [("Kit (content/kits/NAME.yaml)", schema.Kit),
+              ("Edition values (a kit's editions: LANGUAGE: ...)", schema.EditionValues),
               ("Brand (content/brands/NAME/brand.yaml)", schema.Brand),
               ("Strings (content/LANG/strings.yaml)", schema.Strings)]
     models += [(f"Document, layout: {name}", m) for name, m in schema.DOCUMENT_MODELS.items()]
@@ -120,6 +121,13 @@ def schema_reference(say=print) -> None:
                 continue
             req = "required" if f.is_required() else f"default {f.default!r}"
             say(f"  {name}: {f.description or ''} ({req})")
+    say("\nPartial document (content/LANGUAGE-REGION/documents/NAME.yaml, e.g. en-US): only "
+        "what differs from the base language's document")
+    say("  based_on: the language folder whose document this changes, e.g. en (required)")
+    say("  any document field (title, summary, ...): replaces the base document's field")
+    say("  blocks: replacements by id, each the whole block, slot, item or prompt with that "
+        "`id:`; or by place for text without an id, e.g. \"entries[6]\" or "
+        "\"body[key-facts].key_facts[1]\" (the places `translate export` names)")
 
 
 def _warn(problems) -> None:

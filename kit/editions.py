@@ -99,11 +99,11 @@ def document_source(path: Path, dirs: list[Path], depth: int = 0) -> Source:
         paths = found.get(block_id, [])
         field = _field(merged, str(block_id)) if not paths else None
         if field is not None:  # a field path, for text that has no id (entries[6])
-            if value is None or isinstance(value, (dict, list)) != isinstance(_get(merged, field),
-                                                                          (dict, list)):
-                problems.append(source.problem(where, f"'{block_id}' is {_kind(_get(merged, field))}"
-                                                      f" in {display_path(base_path)}; give "
-                                                      "the same kind of value"))
+            before = _get(merged, field)
+            if value is None or _kind(value) != _kind(before):
+                problems.append(source.problem(where, f"'{block_id}' is {_kind(before)} in "
+                                                      f"{display_path(base_path)}; give the "
+                                                      "same kind of value"))
                 continue
             _put(merged, field, value)
             layers.append((field, source, where))

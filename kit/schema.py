@@ -247,8 +247,6 @@ class TranslationRecord(Model):
 
 
 class DocumentBase(Model):
-    translation: TranslationRecord | None = None
-    """Where a translated document's text came from (written by `translate import`)."""
     title: Text
     """The document's title, printed at its top, in the contents, outline and metadata."""
     short_title: Text | None = None
@@ -261,6 +259,8 @@ class DocumentBase(Model):
     """Print the kit's crisis notice at the foot of every page of this document."""
     keywords: list[Text] = []
     """Words added to the PDF's keywords."""
+    translation: TranslationRecord | None = None
+    """Where a translated document's text came from (written by `translate import`)."""
 
     @field_validator("url")
     @classmethod
