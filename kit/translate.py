@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from pathlib import Path
 
 from . import content, schema
@@ -89,8 +90,6 @@ def export(places, kit_name: str, language: str, source_language: str | None = N
     source changed comes filled in and marked fuzzy, for the translator to review."""
     import polib
 
-    import re
-
     for option, value in (("--language", language), ("--from", source_language)):
         if value is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, value):
             raise ContentError.single(option, f"'{value}' is not a language code (write it "
@@ -120,6 +119,9 @@ def export(places, kit_name: str, language: str, source_language: str | None = N
             line, _ = source.mark(path)
             entry = polib.POEntry(msgctxt=f"{name}:{key}", msgid=text, msgstr="",
                                   occurrences=[(source.name, str(line))])
+            if _citation(source.data, key):
+                entry.comment = ("A work cited: keep authors, titles and years as published; "
+                                 "translate only words such as 'and' or 'Services'.")
             if key in done:
                 entry.msgstr = done[key]
                 if record.get(key) != digest(text):
@@ -209,8 +211,6 @@ def import_po(places, kit_name: str, po_path: Path, out_dir: Path | None = None)
         raise ContentError.single(po_path, f"not a PO file: {exc}") from None
     language = po.metadata.get("Language", "")
     source_language = po.metadata.get("X-Source-Language", "")
-    import re
-
     for field, value in (("Language", language), ("X-Source-Language", source_language)):
         if not re.fullmatch(schema.LANGUAGE_PATTERN, value):
             raise ContentError.single(po_path, f"the PO header's {field} is '{value}'; it must "
@@ -220,9 +220,15 @@ def import_po(places, kit_name: str, po_path: Path, out_dir: Path | None = None)
     for entry in po:
         doc, _, key = (entry.msgctxt or "").partition(":")
         if not doc or not key:
-            problems.append(Problem(display_path(po_path), entry.linenum, 0, "msgctxt",
-                                    f"'{entry.msgctxt}' does not name a document and place "
-                                    "(document:place)"))
+            problems.append(Problem(display_path(po_path), _line_of(po_path, entry, "msgctxt"),
+                                    0, "msgctxt", f"'{entry.msgctxt}' does not name a document "
+                                                  "and place (document:place)"))
+            continue
+        if _CONTROL.search(entry.msgstr):
+            problems.append(Problem(display_path(po_path), _line_of(po_path, entry, "msgstr"),
+                                    0, "msgstr",
+                                    f"the translation of '{entry.msgctxt}' holds a control "
+                                    "character; remove it"))
             continue
         by_doc.setdefault(doc, {})[key] = entry
     kit = _kit(places, kit_name)
@@ -240,7 +246,8 @@ def import_po(places, kit_name: str, po_path: Path, out_dir: Path | None = None)
         found = units(data)
         for key, entry in entries.items():
             if key not in found:
-                problems.append(Problem(display_path(po_path), entry.linenum, 0, "msgctxt",
+                problems.append(Problem(display_path(po_path),
+                                        _line_of(po_path, entry, "msgctxt"), 0, "msgctxt",
                                         f"'{name}' has no text at '{key}' (the source changed "
                                         "since export: export again)", "warning"))
                 continue
@@ -275,6 +282,27 @@ def _warn(problems) -> None:
 
     for p in problems:
         print(p, file=sys.stderr)
+
+
+def _line_of(po_path: Path, entry, keyword: str) -> int:
+    """The line of an entry's msgstr (or msgctxt) in the PO file; polib gives its first line."""
+    try:
+        lines = po_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return entry.linenum
+    for number in range(max(entry.linenum, 1), len(lines) + 1):
+        if lines[number - 1].startswith(keyword + " "):
+            return number
+    return entry.linenum
+
+
+def _citation(data, key: str) -> bool:
+    """Whether the text at key is an entry of a references list (a work cited)."""
+    return isinstance(data, dict) and data.get("layout") == "references" \
+        and key.startswith("entries[")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _set(data, path: tuple, value: str) -> None:
@@ -337,6 +365,8 @@ def _check_document(places, name: str, path: Path, dirs, main: str) -> list[Prob
     have = units(data)
     problems = []
     for key, (text, _) in units(source.data).items():
+        if record is None and _citation(source.data, key):
+            continue  # a work cited is printed as published, in its own language
         shown = " ".join(text.split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         mine = have.get(key)

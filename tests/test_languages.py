@@ -464,3 +464,40 @@ def test_spanish_edition_is_spanish_on_every_page(tmp_path):
         assert not validate(data, tmp_path, name), name
     text = " ".join(page_texts(result.files["us.es.pdf"]))
     assert "1 de noviembre de 2026" in text and "911" in text
+
+
+def test_import_refuses_control_characters_with_the_po_line(fixture, tmp_path):
+    po = polib.pofile(translate.export(content.Places(fixture), "bi", "fr").decode())
+    po[3].msgstr = "Bad\x07text"
+    path = tmp_path / "bad.po"
+    po.save(str(path))
+    lines = path.read_text().splitlines()
+    start = next(i for i, t in enumerate(lines, 1) if f'msgctxt "{po[3].msgctxt}"' in t)
+    line = next(i for i, t in enumerate(lines, 1) if i > start and t.startswith("msgstr"))
+    with pytest.raises(ContentError) as exc:
+        translate.import_po(content.Places(fixture), "bi", path)
+    [problem] = exc.value.problems
+    assert problem.file.endswith("bad.po") and problem.line == line
+    assert "control character" in problem.message
+
+
+def test_citations_are_marked_for_translators_and_not_flagged_when_kept(fixture, tmp_path):
+    po = polib.pofile(translate.export(content.Places(fixture), "bi", "fr").decode())
+    cited = [e for e in po if e.msgctxt.startswith("references:entries[")]
+    assert cited and all("keep authors, titles and years" in e.comment for e in cited)
+    # a translated references page written by hand, keeping the works cited as published
+    root = tmp_path / "content"
+    shutil.copytree(fixture, root)
+    (root / "fr" / "documents" / "references.yaml").write_text(
+        (root / "en" / "documents" / "references.yaml").read_text()
+        .replace("title: References", "title: Ouvrages cités"))
+    problems = translate.check_translations(content.Places(root),
+                                            commands.editions(content.Places(root), "bi"))
+    assert problems and not any("entries[" in p.path for p in problems), problems
+    assert all(p.file.endswith("fr/documents/references.yaml") for p in problems)
+
+
+def test_editions_are_reproducible(fixture):
+    one = build_pack(content.load_pack("bi", fixture, language="fr"), Options(documents=False))
+    two = build_pack(content.load_pack("bi", fixture, language="fr"), Options(documents=False))
+    assert one.files == two.files and set(one.files) == {"bi.fr.pdf"}
