@@ -102,6 +102,7 @@ def list_all(places, say=print) -> None:
     import layouts
 
     say("kits:      " + ", ".join(places.kits()))
+    say("languages: " + ", ".join(places.languages()))
     say("documents: " + ", ".join(places.documents("en")))
     say("layouts:   " + ", ".join(layouts.LAYOUTS))
 

@@ -100,6 +100,12 @@ class Places:
     def brands(self) -> list[str]:
         return sorted({p.parent.name for r in self.roots for p in (r / "brands").glob("*/brand.yaml")})
 
+    def languages(self) -> list[str]:
+        """Language folders that hold documents or the pack's words."""
+        return sorted({d.name for r in self.roots if r.is_dir() for d in r.iterdir()
+                       if d.is_dir() and re.fullmatch(schema.LANGUAGE_PATTERN, d.name)
+                       and ((d / "documents").is_dir() or (d / "strings.yaml").is_file())})
+
     def documents(self, language: str = "en") -> list[str]:
         return sorted({p.stem for d in self.language_dirs(language)
                        for p in (d / "documents").glob("*.yaml")})
@@ -144,6 +150,11 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
         raise ContentError.single("--language", f"'{language}' is not a language code (write "
                                                 "it like es, en-US or fr)")
     main = kit.edition_languages[0]
+    if language is not None and language not in kit.edition_languages:
+        report.add(kit_source.problem(("languages" if kit.languages else "language",),
+                                      f"'{language}' is not one of this kit's languages "
+                                      f"({', '.join(kit.edition_languages)}); its title, "
+                                      "crisis lines and paper are the kit's own", "warning"))
     kit = kit.for_language(language or main)
     pack_name = kit_path.stem if kit.language == main else f"{kit_path.stem}.{kit.language}"
 

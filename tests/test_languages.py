@@ -501,3 +501,13 @@ def test_editions_are_reproducible(fixture):
     one = build_pack(content.load_pack("bi", fixture, language="fr"), Options(documents=False))
     two = build_pack(content.load_pack("bi", fixture, language="fr"), Options(documents=False))
     assert one.files == two.files and set(one.files) == {"bi.fr.pdf"}
+
+
+def test_a_language_the_kit_does_not_list_builds_with_a_warning(fixture):
+    pack = content.load_pack("bi", fixture, language="en-US")
+    assert pack.name == "bi.en-US" and pack.kit.paper == "A4"
+    assert [p.path for p in pack.warnings if "not one of this kit's languages" in p.message] \
+        == ["languages"]
+    lines = []
+    commands.list_all(content.Places(fixture), say=lines.append)
+    assert "languages: en, en-US, fr" in lines
