@@ -53,6 +53,19 @@ def units(data, path: tuple = (), key: str = "") -> dict[str, tuple[str, tuple]]
     return out
 
 
+def _occurrence(places, source: Source, path: tuple) -> tuple[str, str]:
+    """Where a text comes from, as (file relative to its content or organisation folder, line):
+    for a partial document, the file the text was read from."""
+    problem = source.problem(path, "")
+    file = Path(problem.file).resolve()
+    for root in places.roots:
+        try:
+            return file.relative_to(root.resolve()).as_posix(), str(problem.line)
+        except ValueError:
+            continue
+    return problem.file, str(problem.line)
+
+
 def _document_names(kit: schema.Kit) -> list[str]:
     return [kit.cover] + [e for e in kit.documents if isinstance(e, str)]
 
@@ -116,9 +129,8 @@ def export(places, kit_name: str, language: str, source_language: str | None = N
             continue
         done, record = _existing(places, language, name)
         for key, (text, path) in units(source.data).items():
-            line, _ = source.mark(path)
             entry = polib.POEntry(msgctxt=f"{name}:{key}", msgid=text, msgstr="",
-                                  occurrences=[(source.name, str(line))])
+                                  occurrences=[_occurrence(places, source, path)])
             if _citation(source.data, key):
                 entry.comment = ("A work cited: keep authors, titles and years as published; "
                                  "translate only words such as 'and' or 'Services'.")
@@ -159,7 +171,7 @@ def _strings_entries(places, language: str, source_language: str) -> list:
     out = []
     for key, (text, path) in units(source.data).items():
         entry = polib.POEntry(msgctxt=f"{STRINGS}:{key}", msgid=text, msgstr="",
-                              occurrences=[(source.name, str(source.mark(path)[0]))])
+                              occurrences=[_occurrence(places, source, path)])
         if key in have and have[key][0] != text:
             entry.msgstr = have[key][0]
         out.append(entry)
