@@ -268,9 +268,11 @@ def import_po(places, kit_name: str, po_path: Path, out_dir: Path | None = None)
                 _set(data, path, entry.msgstr)
                 record[key] = digest(text)
         data.pop(RECORD, None)
-        data = {RECORD: {"source_language": source_language, "sources": record}, **data}
-        text = (f"# {name} in {language}, translated from {source_language} "
-                f"(make_kit translate import). Edit the text freely; keep the ids.\n"
+        data[RECORD] = {"source_language": source_language, "sources": record}
+        text = (f"# {name} in {language}, translated from {source_language} (make_kit "
+                "translate import). Edit the text freely; keep the ids, and the `translation:`\n"
+                "# record at the end, which `make_kit check` uses to find text whose source "
+                "has changed.\n"
                 + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
         files[f"{language}/documents/{name}.yaml"] = text.encode()
     strings = by_doc.pop(STRINGS, None)
