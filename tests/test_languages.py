@@ -532,3 +532,12 @@ def test_a_language_the_kit_does_not_list_builds_with_a_warning(fixture):
     lines = []
     commands.list_all(content.Places(fixture), say=lines.append)
     assert "languages: en, en-US, fr" in lines
+
+
+def test_the_web_edition_has_every_language_edition(fixture):
+    from kit.site.build import build_site
+
+    site = build_site(content.Places(fixture), ["bi"])
+    assert {"en-GB/index.html", "fr/index.html", "fr/pdf/bi.fr.pdf"} <= set(site.files)
+    page = site.files["fr/basics.html"].decode()
+    assert '<html lang="fr"' in page and backwards("Most children form a close bond") in page
