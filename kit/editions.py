@@ -5,7 +5,8 @@ content/en-US/documents/<name>.yaml may be a whole document, or a *partial* docu
     based_on: en                  # the language folder whose document this changes
     title: A different title      # any top-level field replaces the base's field
     blocks:                       # anything with an `id:` (a block, slot, item, prompt,
-      gp-paediatrician:           #   section) is replaced, whole, by this mapping
+      gp-paediatrician:           #   section) is replaced, whole, by this mapping (it keeps
+                                  #   its id, and its variant unless it names one)
         title: Pediatrician or primary care provider
         hint: For any worry about your child's health or your own.
       "entries[6]": Text for a field that has no id, named by its path.
@@ -125,7 +126,9 @@ def document_source(path: Path, dirs: list[Path], depth: int = 0) -> Source:
             problems.append(source.problem(where, "expected the whole block that replaces it "
                                                   "(a mapping, for example `p: ...`)"))
             continue
-        _put(merged, paths[0], {**value, "id": block_id} if "id" not in value else value)
+        before = _get(merged, paths[0])
+        kept = {k: before[k] for k in ("variant",) if k in before}  # still only in its variant
+        _put(merged, paths[0], {**kept, **value, "id": block_id})
         layers.append((paths[0], source, where))
     if problems:
         raise ContentError(problems)

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import normalise, page_texts, reader
-from kit import commands, content, translate
+from kit import commands, content, editions, translate
 from kit.build import Options, build_pack
 from kit.errors import ContentError
 
@@ -358,6 +358,17 @@ def test_partial_document_names_a_base_that_exists(tmp_path):
     root = _partial_root(tmp_path / "2", "based_on: en\nlayout: handout\n")
     with pytest.raises(ContentError, match="keeps its base's layout"):
         content.load_pack("default", root)
+
+
+def test_a_replaced_block_keeps_its_variant():
+    us = content.load_pack("us", language="en-US")
+    sheet = next(d for d in us.documents if d.name == "referral-sheet")
+    assert "adoption-support" not in {s.id for s in sheet.model.slots}  # no adoption variant
+    source = editions.document_source(
+        content.CONTENT / "en-US" / "documents" / "referral-sheet.yaml",
+        content.Places().language_dirs("en-US"))
+    slot = next(s for s in source.data["slots"] if s["id"] == "adoption-support")
+    assert slot["variant"] == "adoption"
 
 
 def test_partial_document_replaces_by_id_and_by_place(tmp_path):
