@@ -396,7 +396,7 @@ def _check_document(places, name: str, path: Path, dirs, main: str) -> list[Prob
                     where, f"out of date: the {source_language} text changed since it was "
                            f"translated; it now says '{shown}' ({name}:{key})", "warning"))
         elif mine is not None and " ".join(mine[0].split()) == " ".join(text.split()) \
-                and sum(c.isalpha() for c in text) >= 4 and " " in text.strip():
+                and len(re.findall(r"[^\W\d_]{2,}", text)) >= 4:  # a sentence, not a name
             problems.append(translated.problem(
                 where, f"untranslated: the same as the {source_language} text ({name}:{key})",
                 "warning"))
