@@ -220,8 +220,10 @@ def test_editions_pass_verapdf(built):
     from verapdf import FLAVOURS, validate
 
     out, _ = built
+    us = build_pack(content.load_pack("us", language="en-US"), Options(documents=False))
+    (out / "us.pdf").write_bytes(us.files["us.pdf"])
     paths = [out / "bi.fr.pdf", out / "bi.fr" / "referral-sheet.pdf",
-             out / "bi.fr" / "childcare-checklist.pdf"]
+             out / "bi.fr" / "childcare-checklist.pdf", out / "us.pdf"]
     results = validate(paths)
     failures = [f"{p.name} {f}: {results[(str(p), f)]}" for p in paths for f in FLAVOURS
                 if results[(str(p), f)]]
@@ -309,6 +311,11 @@ def test_us_english_edition(tmp_path):
     assert "A secure bond grows" not in (content.CONTENT / "en-US" / "documents" /
                                          "referral-sheet.yaml").read_text()
     assert len(written) == 16
+    from test_accessibility import validate
+
+    (tmp_path / "ua").mkdir()
+    failures = [f for p in written for f in validate(p.read_bytes(), tmp_path / "ua", p.name)]
+    assert not failures, "\n".join(failures)
 
 
 def test_us_english_keeps_field_names_and_prefills_us_services():
