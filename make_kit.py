@@ -28,8 +28,12 @@ def parse_args(argv):
     b.add_argument("--flatten", action="store_true",
                    help="print-ready copy: no fillable fields, pre-filled values printed as text")
     b.add_argument("--pack-only", action="store_true", help="skip the per-document PDFs")
+    b.add_argument("--language", default=None, metavar="LANG",
+                   help="build only this language edition (default: every one the kit lists)")
     c = sub.add_parser("check", help="validate a kit without building; print reading levels")
     c.add_argument("kit", nargs="?", default="default")
+    c.add_argument("--language", default=None, metavar="LANG",
+                   help="check only this language edition (default: every one)")
     bt = sub.add_parser("batch", help="build one personalised pack per family (CSV or YAML)")
     bt.add_argument("kit", help="kit name or manifest path")
     bt.add_argument("families", type=Path, help="families file: .csv, or .yaml with a list")
@@ -62,9 +66,26 @@ def parse_args(argv):
     sv.add_argument("--out", type=Path, default=Path("output/site"), help="site folder")
     sv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
     sv.add_argument("--base-url", default=None, metavar="URL", help="as for site")
+    tr = sub.add_parser("translate", help="export a kit's text for translators (PO), or "
+                                          "import their translation as YAML")
+    trs = tr.add_subparsers(dest="translate_command", metavar="ACTION", required=True)
+    te = trs.add_parser("export", help="write every document's text as a gettext PO file")
+    te.add_argument("kit", help="kit name or manifest path")
+    te.add_argument("--language", required=True, metavar="LANG", help="the language to "
+                    "translate into, e.g. es")
+    te.add_argument("--from", dest="source_language", default=None, metavar="LANG",
+                    help="the language to translate from (default: the kit's first)")
+    te.add_argument("--out", type=Path, default=None, metavar="FILE",
+                    help="the PO file to write (default: output/KIT.LANG.po)")
+    ti = trs.add_parser("import", help="write translated documents (YAML) from a PO file")
+    ti.add_argument("kit", help="kit name or manifest path")
+    ti.add_argument("po", type=Path, metavar="FILE", help="the translated PO file")
+    ti.add_argument("--out", type=Path, default=None, metavar="DIR",
+                    help="folder to write LANG/documents/ into (default: the organisation "
+                         "folder, else the content folder)")
     ls = sub.add_parser("list", help="list kits, documents and layouts")
     sc = sub.add_parser("schema", help="print the content format: every field and what it means")
-    for p in (b, c, bt, st, sv, ls, sc):
+    for p in (b, c, bt, st, sv, ls, sc, te, ti):
         p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                        help="show tracebacks for errors")
         p.add_argument("--content", type=Path, default=argparse.SUPPRESS, metavar="DIR",
@@ -92,7 +113,8 @@ def main(argv=None) -> int:
         if args.command == "build":
             commands.build(places, args.kit, args.out, Options(large_print=args.large_print,
                                                        forms=not args.flatten,
-                                                       documents=not args.pack_only))
+                                                       documents=not args.pack_only),
+                           language=args.language)
         elif args.command == "batch":
             from kit import batch
 
@@ -118,7 +140,9 @@ def main(argv=None) -> int:
 
                 serve(places, args.kits, args.out, args.port, args.base_url)
         elif args.command == "check":
-            commands.check(places, args.kit)
+            commands.check(places, args.kit, language=args.language)
+        elif args.command == "translate":
+            commands.translate(places, args)
         elif args.command == "list":
             commands.list_all(places)
         elif args.command == "schema":

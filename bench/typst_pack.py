@@ -284,9 +284,10 @@ def _colour(value: str) -> str:
     return lit(value)
 
 
-def _date(strings, value) -> str:
-    fmt = strings.date_format.replace("%B", strings.months[value.month - 1])
-    return value.strftime(fmt).lstrip("0")
+def _date(strings, value, language: str = "en") -> str:
+    from kit.language import format_date
+
+    return format_date(value, strings.date_format, language)
 
 
 class Writer:
@@ -406,8 +407,9 @@ class Writer:
 
     def edition(self) -> None:
         e, st = self.kit.edition, self.strings
-        text = (f"{st.edition} {e.number} \u00b7 {st.issued} {_date(st, e.issued)} \u00b7 "
-                f"{st.review} {_date(st, e.review)}")
+        lang = self.kit.language
+        text = (f"{st.edition} {e.number} \u00b7 {st.issued} {_date(st, e.issued, lang)} \u00b7 "
+                f"{st.review} {_date(st, e.review, lang)}")
         self.emit(f"#edition-line({lit(text)})")
 
     # -- layouts --------------------------------------------------------------------------

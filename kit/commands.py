@@ -9,43 +9,92 @@ from .build import Options, build_pack
 from .output import remove_stale, write_files
 
 
-def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
-    """Build a kit: the pack and each document, written atomically under out_dir."""
+def editions(places, kit_name: str, language: str | None = None) -> list:
+    """The loaded packs of a kit's language editions (or of the one language asked for), each
+    validated before anything is built."""
+    first = content.load_pack(kit_name, places, language=language)
+    if language is not None:
+        return [first]
+    packs, problems = [first], []
+    for other in first.kit.edition_languages[1:]:
+        try:
+            packs.append(content.load_pack(kit_name, places, language=other))
+        except content.ContentError as exc:
+            problems += exc.problems
+    if problems:
+        raise content.ContentError(problems)
+    return packs
+
+
+def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
+          language: str | None = None) -> list[Path]:
+    """Build a kit: the pack and each document of every language edition (or only of
+    `language`), written atomically under out_dir."""
     from .build import load_layout_memory, save_layout_memory
 
-    pack = content.load_pack(kit_name, places)
-    _warn(pack.warnings)
+    packs = editions(places, kit_name, language)
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
-    result = build_pack(pack, options)
-    _warn([w for w in result.warnings if w not in pack.warnings])
-    written = write_files(out_dir, result.files)
+    results = []
+    for pack in packs:
+        _warn(pack.warnings)
+        result = build_pack(pack, options)
+        _warn([w for w in result.warnings if w not in pack.warnings])
+        results.append(result)
+    files = {name: data for result in results for name, data in result.files.items()}
+    pages = {name: n for result in results for name, n in result.pages.items()}
+    written = write_files(out_dir, files)
     save_layout_memory(memory)
     if options.documents:
-        remove_stale(out_dir / pack.name, set(written))
+        for pack in packs:
+            remove_stale(out_dir / pack.name, set(written))
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
-        say(f"wrote {path} ({result.pages[rel]} pages)")
+        say(f"wrote {path} ({pages[rel]} pages)")
     return written
 
 
-def check(places, kit_name: str, say=print) -> None:
-    """Validate a kit without building it, and print each document's reading level."""
-    pack = content.load_pack(kit_name, places)
-    _warn(pack.warnings)
-    say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
-        f"language {pack.kit.language}, {pack.kit.paper}")
-    say(f"{'document':<24} {'layout':<11} {'FK grade':>8} {'SMOG':>6}  long sentences")
-    for doc in pack.documents:
-        level = readability.measure(readability.document_sentences(doc.model))
-        if level is None:
-            say(f"{doc.name:<24} {doc.layout:<11} {'-':>8} {'-':>6}")
-            continue
-        flag = "" if level.within_limits or doc.layout != "handout" else \
-            f"  above grade {readability.FK_LIMIT:g} / SMOG {readability.SMOG_LIMIT:g}"
-        say(f"{doc.name:<24} {doc.layout:<11} {level.flesch_kincaid:>8.1f} {level.smog:>6.1f}  "
-            f"{level.long_sentences} of {level.sentences}{flag}")
-    say("ok: no problems found")
+def check(places, kit_name: str, say=print, language: str | None = None) -> None:
+    """Validate a kit's language editions without building them; print each document's
+    reading level per language, and what is untranslated or out of date in translations."""
+    from . import translate
+
+    packs = editions(places, kit_name, language)
+    for pack in packs:
+        _warn(pack.warnings)
+        lang = pack.kit.language
+        say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
+            f"language {lang}, {pack.kit.paper}")
+        say(f"{'document':<24} {'language':<8} {'layout':<11} {'FK grade':>8} {'SMOG':>6}  "
+            "long sentences")
+        for doc in pack.documents:
+            level = readability.measure(readability.document_sentences(doc.model), language=lang)
+            if level is None:
+                say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} {'-':>8} {'-':>6}")
+                continue
+            flag = "" if level.within_limits or doc.layout != "handout" else \
+                f"  above grade {readability.FK_LIMIT:g} / SMOG {readability.SMOG_LIMIT:g}"
+            say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} {level.flesch_kincaid:>8.1f} "
+                f"{level.smog:>6.1f}  {level.long_sentences} of {level.sentences}{flag}")
+    notes = translate.check_translations(places, packs)
+    _warn(notes)
+    say(f"ok: no problems found{f' ({len(notes)} translation warnings)' if notes else ''}")
+
+
+def translate(places, args, say=print) -> list[Path]:
+    """`translate export`: a PO file of the kit's text; `translate import`: translated YAML."""
+    from . import translate as tr
+
+    if args.translate_command == "export":
+        data = tr.export(places, args.kit, args.language, args.source_language)
+        out = args.out or Path("output") / f"{Path(args.kit).stem}.{args.language}.po"
+        written = write_files(out.parent, {out.name: data})
+    else:
+        files = tr.import_po(places, args.kit, args.po)
+        written = write_files(args.out or places.org or places.content, files)
+    for path in written:
+        say(f"wrote {path}")
+    return written
 
 
 def list_all(places, say=print) -> None:
@@ -53,6 +102,7 @@ def list_all(places, say=print) -> None:
     import layouts
 
     say("kits:      " + ", ".join(places.kits()))
+    say("languages: " + ", ".join(places.languages()))
     say("documents: " + ", ".join(places.documents("en")))
     say("layouts:   " + ", ".join(layouts.LAYOUTS))
 
@@ -60,6 +110,7 @@ def list_all(places, say=print) -> None:
 def schema_reference(say=print) -> None:
     """Print every content field with its type and description."""
     models = [("Kit (content/kits/NAME.yaml)", schema.Kit),
+              ("Edition values (a kit's editions: LANGUAGE: ...)", schema.EditionValues),
               ("Brand (content/brands/NAME/brand.yaml)", schema.Brand),
               ("Strings (content/LANG/strings.yaml)", schema.Strings)]
     models += [(f"Document, layout: {name}", m) for name, m in schema.DOCUMENT_MODELS.items()]
@@ -71,6 +122,13 @@ def schema_reference(say=print) -> None:
                 continue
             req = "required" if f.is_required() else f"default {f.default!r}"
             say(f"  {name}: {f.description or ''} ({req})")
+    say("\nPartial document (content/LANGUAGE-REGION/documents/NAME.yaml, e.g. en-US): only "
+        "what differs from the base language's document")
+    say("  based_on: the language folder whose document this changes, e.g. en (required)")
+    say("  any document field (title, summary, ...): replaces the base document's field")
+    say("  blocks: replacements by id, each the whole block, slot, item or prompt with that "
+        "`id:`; or by place for text without an id, e.g. \"entries[6]\" or "
+        "\"body[key-facts].key_facts[1]\" (the places `translate export` names)")
 
 
 def _warn(problems) -> None:

@@ -4,6 +4,7 @@ Every problem in every file is collected before stopping, so the user sees them 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,12 @@ class Places:
     def brands(self) -> list[str]:
         return sorted({p.parent.name for r in self.roots for p in (r / "brands").glob("*/brand.yaml")})
 
+    def languages(self) -> list[str]:
+        """Language folders that hold documents or the pack's words."""
+        return sorted({d.name for r in self.roots if r.is_dir() for d in r.iterdir()
+                       if d.is_dir() and re.fullmatch(schema.LANGUAGE_PATTERN, d.name)
+                       and ((d / "documents").is_dir() or (d / "strings.yaml").is_file())})
+
     def documents(self, language: str = "en") -> list[str]:
         return sorted({p.stem for d in self.language_dirs(language)
                        for p in (d / "documents").glob("*.yaml")})
@@ -119,11 +126,14 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
-def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
+def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
+              language: str | None = None) -> Pack:
     """Load and validate a kit and everything it names; raise ContentError listing every problem.
 
     `where` is the content folder or a Places (with an organisation folder); `family` holds the
-    `{{ family.* }}` variables of one personalised pack.
+    `{{ family.* }}` variables of one personalised pack; `language` chooses one of the kit's
+    language editions (the first when left out). Editions other than the first are named
+    `<kit>.<language>`, which names their output files.
     """
     from .variables import group, org_variables
 
@@ -136,10 +146,25 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     kit_source = load_yaml(kit_path)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
+    if language is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, language):
+        raise ContentError.single("--language", f"'{language}' is not a language code (write "
+                                                "it like es, en-US or fr)")
+    main = kit.edition_languages[0]
+    if language is not None and language not in kit.edition_languages:
+        report.add(kit_source.problem(("languages" if kit.languages else "language",),
+                                      f"'{language}' is not one of this kit's languages "
+                                      f"({', '.join(kit.edition_languages)}); its title, "
+                                      "crisis lines and paper are the kit's own", "warning"))
+    kit = kit.for_language(language or main)
+    pack_name = kit_path.stem if kit.language == main else f"{kit_path.stem}.{kit.language}"
 
     dirs = places.language_dirs(kit.language)
     strings = _load_strings(dirs, kit, kit_source, report)
     brand, brand_source, brand_dir = _load_brand(places, kit, kit_source, report)
+    values = kit.editions.get(kit.language)
+    if brand is not None and values is not None:
+        brand = brand.model_copy(update={k: getattr(values, k) for k in ("footer", "contact")
+                                         if getattr(values, k) is not None})
     variables = {"org": group("org", org_variables(brand) if brand else {}),
                  "family": group("family", family or {})}
     names = [schema.entry_name(e) for e in kit.documents]
@@ -173,7 +198,8 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
                                                       "content folder (a link?); copy the file in"))
             continue
         try:
-            doc = load_document(name, path, kit, places.roots, report, kit_source, variables)
+            doc = load_document(name, path, kit, places.roots, report, kit_source, variables,
+                                dirs)
         except ContentError as exc:
             report.extend(exc.problems)
             continue
@@ -197,7 +223,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
         for source in [kit_source] + [d.source for d in ([cover] if cover else []) + documents]:
             report.extend(missing_glyphs(source, fonts))
     report.raise_if_errors()
-    return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
+    return Pack(pack_name, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
 
 
@@ -254,12 +280,15 @@ def missing_glyphs(source: Source, fonts) -> list[Problem]:
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                   report: Report, kit_source: Source | None = None,
-                  variables: dict | None = None) -> Document | None:
-    """Load one document file: apply the kit's overrides, fill in variables, validate, drop
-    other variants' blocks and load its images."""
+                  variables: dict | None = None, dirs: list[Path] | None = None
+                  ) -> Document | None:
+    """Load one document file: merge a partial document with its base (kit/editions.py),
+    apply the kit's overrides, fill in variables, validate, drop other variants' blocks and
+    load its images."""
+    from .editions import document_source
     from .variables import render_source, uses_templates
 
-    source = load_yaml(path)
+    source = document_source(path, dirs or [path.parent.parent])
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report)
     if uses_templates(source.data):
@@ -387,7 +416,23 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
     except ContentError as exc:
         report.extend(exc.problems)
         return None
-    return validate(source, schema.Strings, report.problems)
+    strings = validate(source, schema.Strings, report.problems)
+    values = kit.editions.get(kit.language)
+    if strings is not None and values is not None and values.date_format:
+        strings = strings.model_copy(update={"date_format": values.date_format})
+        source, where = kit_source, ("editions", kit.language, "date_format")
+    else:
+        where = ("date_format",)
+    if strings is not None:
+        from .language import check_date_format, known
+
+        if not known(kit.language):
+            report.add(kit_source.problem(("language",), f"'{kit.language}' is not a language "
+                                                         "Babel knows (dates cannot be "
+                                                         "written in it)"))
+        elif (why := check_date_format(strings.date_format, kit.language)) is not None:
+            report.add(source.problem(where, why))
+    return strings
 
 
 def check_contrast(brand, source, report) -> None:

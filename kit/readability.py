@@ -110,11 +110,12 @@ def _textstat():
     return textstat
 
 
-def measure(sentences: list[str]) -> Level | None:
-    """Reading level of the sentences, or None when there is too little text to measure."""
+def measure(sentences: list[str], language: str = "en") -> Level | None:
+    """Reading level of the sentences, or None when there is too little text to measure or
+    no formula for the language."""
     textstat = _textstat()
     text = " ".join(sentences)
-    if len(sentences) < 3:
+    if len(sentences) < 3 or language.split("-")[0] != "en":
         return None
     textstat.set_lang("en")
     words = [len(s.split()) for s in sentences]

@@ -235,6 +235,17 @@ Blocks = list[Block]
 # Documents. Every document file names its layout; the fields after that depend on the layout.
 
 
+class TranslationRecord(Model):
+    """Written by `make_kit translate import`: what a translated document was translated from."""
+
+    source_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+    """The language of the text it was translated from (e.g. en-GB)."""
+    sources: dict[str, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]] = {}
+    """For each translated piece of text (by its place, e.g. `body[what-is-secure].p`), a
+    hash of the source text it was translated from; `check` reports text whose source has
+    changed since, and text with no entry here as untranslated."""
+
+
 class DocumentBase(Model):
     title: Text
     """The document's title, printed at its top, in the contents, outline and metadata."""
@@ -248,6 +259,8 @@ class DocumentBase(Model):
     """Print the kit's crisis notice at the foot of every page of this document."""
     keywords: list[Text] = []
     """Words added to the PDF's keywords."""
+    translation: TranslationRecord | None = None
+    """Where a translated document's text came from (written by `translate import`)."""
 
     @field_validator("url")
     @classmethod
@@ -503,6 +516,30 @@ class Crisis(Model):
     """The numbers to call, one per line (e.g. "Emergency: call 911")."""
 
 
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+"""A language code: en, es, fr, or with a country, en-GB, en-US."""
+
+
+class EditionValues(Model):
+    """What one language edition of a kit says differently; anything left out is the kit's."""
+
+    title: Text | None = None
+    """The pack's title in this language."""
+    crisis: Crisis | None = None
+    """The crisis notice in this language (heading and lines)."""
+    paper: Literal["A4", "Letter"] | None = None
+    """Paper size of this edition."""
+    date_format: Text | None = None
+    """How this edition prints dates (as in strings.yaml's `date_format`)."""
+    keywords: list[Text] | None = None
+    """Keywords for this edition's PDF metadata."""
+    footer: Text | None = None
+    """The footer text in this language (the brand's `footer` otherwise)."""
+    contact: list[Text] | None = None
+    """The cover's contact lines in this language (the brand's `contact` otherwise)."""
+
+
 class PdfEntry(Model):
     """An organisation's own PDF in a kit's documents (a consent form, a services leaflet)."""
 
@@ -545,8 +582,16 @@ def entry_name(entry) -> str:
 class Kit(Model):
     title: Text
     """The pack's title, used in the metadata and the file name's description."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = "en"
-    """Language code (e.g. en, en-GB, fr); documents are read from content/<language>/."""
+    language: Language = "en"
+    """Language code (e.g. en, en-GB, fr); documents are read from content/<language>/, then
+    content/<base language>/ (en-US falls back to en)."""
+    languages: list[Language] = []
+    """The language editions `build` writes, e.g. [en-US, es]: the first to output/KIT.pdf,
+    each other to output/KIT.<language>.pdf and output/KIT.<language>/; `language` when left
+    out."""
+    editions: dict[Language, EditionValues] = {}
+    """Per-language values, by language code: `title`, `crisis`, `paper`, `date_format`,
+    `keywords`, `footer`, `contact`, e.g. `es: {title: ..., crisis: {heading: ..., lines: [...]}}`."""
     brand: Name = "default"
     """Brand folder name, under content/brands/ (or the organisation folder's brands/)."""
     paper: Literal["A4", "Letter"] = "A4"
@@ -575,6 +620,47 @@ class Kit(Model):
     overrides: dict[Name, dict[str, Text]] = {}
     """Replacement text for fields of stock documents, by document and field path, e.g.
     `basics: {"body[2].p": "Our own paragraph."}`; the stock files stay untouched."""
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_once(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    @field_validator("editions")
+    @classmethod
+    def _editions_listed(cls, value, info):
+        listed = info.data.get("languages") or []
+        for code in value:
+            if listed and code not in listed:
+                raise ValueError(f"'{code}' is not one of languages {listed}")
+        return value
+
+    @model_validator(mode="after")
+    def _main_language(self):
+        if self.languages and "language" in self.model_fields_set \
+                and self.language != self.languages[0]:
+            raise ValueError(f"language '{self.language}' must be the first of languages "
+                             f"{self.languages}, or be left out")
+        if self.languages:
+            object.__setattr__(self, "language", self.languages[0])
+        return self
+
+    @property
+    def edition_languages(self) -> list[str]:
+        """The languages `build` writes, the main edition first."""
+        return list(self.languages) or [self.language]
+
+    def for_language(self, language: str) -> "Kit":
+        """This kit as its `language` edition: that language, with its edition's values."""
+        values = self.editions.get(language)
+        update = {"language": language}
+        if values is not None:
+            update.update({k: getattr(values, k) for k in ("title", "crisis", "paper",
+                                                            "keywords")
+                           if getattr(values, k) is not None})
+        return self.model_copy(update=update)
 
     @field_validator("documents")
     @classmethod
@@ -616,7 +702,6 @@ class Strings(Model):
     """Label before the organisation's name on the cover."""
     contents_intro: Text | None = None
     """A line under the contents heading."""
-    date_format: Text = "%d %B %Y"
-    """How dates are printed (Python strftime codes)."""
-    months: list[Text] = Field(min_length=12, max_length=12)
-    """Month names, for dates."""
+    date_format: Text = "long"
+    """How dates are printed, in the language's own way (by Babel, from the Unicode CLDR):
+    `short`, `medium`, `long` or `full`, or a CLDR pattern such as `d MMMM y`."""

@@ -195,6 +195,7 @@ class Tagger:
                 d["P"] = ref(node.parent)
             else:
                 d["P"] = PDFObjectReference("StructTreeRoot")
+                d["Lang"] = PDFString(self.language)  # the edition's language, for every element
             if first_page is not None:
                 d["Pg"] = page_ref(first_page)
             if node.alt is not None:

@@ -48,8 +48,9 @@ class Context:
         return self.theme.styles[name]
 
     def date(self, value) -> str:
-        fmt = self.strings.date_format.replace("%B", self.strings.months[value.month - 1])
-        return value.strftime(fmt).lstrip("0")
+        from kit.language import format_date
+
+        return format_date(value, self.strings.date_format, self.kit.language)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_list_and_check(sample_root):
     assert "layouts:   cover, contents, handout, checklist, worksheet, referral, references" in out
     code, out, _ = run(sample_root, "check", "sample")
     assert code == 0
-    assert "handout                  handout" in out and "ok: no problems found" in out
+    assert "handout                  en-GB    handout" in out and "ok: no problems found" in out
 
 
 def test_unknown_kit(sample_root):

@@ -48,8 +48,12 @@ def build_site(places, kit_names: list[str], base_url: str | None = None) -> Sit
     With `base_url`, every document's PDF prints a QR code and the address of its web page."""
     site = Site()
     editions = []
-    for kit_name in kit_names:
-        pack = content.load_pack(kit_name, places)
+    packs = []
+    for kit_name in kit_names:  # every language edition of every kit
+        first = content.load_pack(kit_name, places)
+        packs += [first] + [content.load_pack(kit_name, places, language=language)
+                            for language in first.kit.edition_languages[1:]]
+    for pack in packs:
         folder = pack.kit.language
         if any(e["folder"] == folder for e in editions):
             raise ContentError([pack.kit_source.problem(
