@@ -174,11 +174,14 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     from .store import open_store
 
     try:  # the kit itself must be sound before any family is tried
-        load_pack(kit_name, places)
+        warnings = load_pack(kit_name, places).warnings
     except ContentError as exc:
         own = [p for p in exc.problems if "family." not in p.message]
-        if own:
+        if [p for p in own if p.severity == "error"]:
             raise ContentError(own) from None
+        warnings = [p for p in own if p.severity == "warning"]
+    for warning in warnings:  # said once for the kit; a warning never stops a batch
+        say(str(warning), file=sys.stderr)
     rows, column, problems = read_families(families, name_column)
     summary = Summary()
     shown = display_path(families)

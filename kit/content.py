@@ -214,6 +214,10 @@ def _load_included(entry, kit_path, places, kit_source, field_path, report):
         return None
     doc = Document(entry.name, kit_source, entry)
     doc.included = included
+    if included.removed:
+        report.add(kit_source.problem(
+            field_path + ("pdf",), f"'{entry.pdf}': active content removed, the pack carries "
+                                   f"none of it: {'; '.join(included.removed)}", "warning"))
     if not included.tagged:
         report.add(kit_source.problem(
             field_path + ("pdf",), f"'{entry.pdf}' is not a tagged PDF: screen readers cannot "

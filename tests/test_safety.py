@@ -1,0 +1,217 @@
+"""Hostile input, by class: active content in organisation PDFs, output folders that could hurt
+the inputs, files outside the input folders, unbounded templates, broken assets, interrupted
+runs and awkward family lists. Each test makes new instances of its class on the fly."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, reader
+from kit import content
+from kit.build import Options, build_pack
+from kit.pdfsafe import active_content
+
+EXAMPLE = ROOT / "examples" / "riverside-adoption"
+CONSENT = EXAMPLE / "pdfs" / "consent-form.pdf"
+
+
+def run(*args, cwd: Path | None = None):
+    """make_kit's exit status, standard output and standard error."""
+    import make_kit
+
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = make_kit.main([str(a) for a in args])
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+# --- 1. organisation PDFs carry no active content ------------------------------------------
+
+def _js(writer, code: str):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    return writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject(code)}))
+
+
+def _action(writer, kind: str, **entries):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    d = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for k, v in entries.items():
+        d[NameObject("/" + k)] = TextStringObject(v) if isinstance(v, str) else v
+    return writer._add_object(d)
+
+
+def _link(writer, page, rect, action=None, **extra):
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    annot = DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
+                              NameObject("/Subtype"): NameObject(extra.pop("subtype", "/Link")),
+                              NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect)})
+    if action is not None:
+        annot[NameObject("/A")] = action
+    for k, v in extra.items():
+        annot[NameObject("/" + k)] = v
+    ref = writer._add_object(annot)
+    page.setdefault(NameObject("/Annots"), ArrayObject()).get_object().append(ref)
+    return ref
+
+
+def make_hostile_pdf(path: Path, tagged: bool = True) -> None:
+    """A one-page form carrying every kind of active content a PDF can hold, plus one web link
+    that must survive."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    if tagged:
+        w = PdfWriter(clone_from=PdfReader(CONSENT))
+    else:
+        from reportlab.pdfgen import canvas
+
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pagesize=(595, 842), invariant=1)
+        c.drawString(72, 700, "An untagged form")
+        c.acroForm.textfield(name="plain", x=72, y=600, width=200, height=20)
+        c.showPage()
+        c.save()
+        w = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    root, page = w._root_object, w.pages[0]
+    n = NameObject
+    # document level: JavaScript name tree, an opening action, document additional actions
+    names = DictionaryObject({n("/JavaScript"): w._add_object(DictionaryObject({
+        n("/Names"): ArrayObject([TextStringObject("evil"), _js(w, "app.alert('doc')")])}))})
+    embedded = DecodedStreamObject()
+    embedded.set_data(b"MZ not a program")
+    embedded[n("/Type")] = n("/EmbeddedFile")
+    filespec = w._add_object(DictionaryObject({
+        n("/Type"): n("/Filespec"), n("/F"): TextStringObject("run.exe"),
+        n("/EF"): DictionaryObject({n("/F"): w._add_object(embedded)})}))
+    names[n("/EmbeddedFiles")] = w._add_object(DictionaryObject({
+        n("/Names"): ArrayObject([TextStringObject("run.exe"), filespec])}))
+    root[n("/Names")] = w._add_object(names)
+    root[n("/OpenAction")] = _js(w, "app.alert('open')")
+    root[n("/AA")] = DictionaryObject({n("/WC"): _js(w, "app.alert('close')")})
+    # page additional actions
+    page[n("/AA")] = DictionaryObject({n("/O"): _js(w, "app.alert('page')"),
+                                       n("/C"): _action(w, "/Launch", F="cmd.exe")})
+    # links: JavaScript, a web link with a /Next chain into JavaScript and /Launch, bad schemes,
+    # another file, an embedded file, an internal destination; and one good link
+    _link(w, page, [10, 10, 50, 30], _js(w, "app.alert('link')"))
+    chain = _action(w, "/URI", URI="https://example.org/ok-chain")
+    chain.get_object()[n("/Next")] = ArrayObject([
+        _js(w, "app.alert('next')"),
+        _action(w, "/Launch", F="calc.exe", Next=_action(w, "/SubmitForm", F="http://x.test"))])
+    _link(w, page, [60, 10, 100, 30], chain)
+    _link(w, page, [110, 10, 150, 30], _action(w, "/URI", URI="javascript:alert(1)"))
+    _link(w, page, [160, 10, 200, 30], _action(w, "/URI", URI="file:///etc/passwd"))
+    _link(w, page, [210, 10, 250, 30], _action(w, "/GoToR", F="other.pdf",
+                                               D=ArrayObject([NumberObject(0), n("/Fit")])))
+    _link(w, page, [260, 10, 300, 30], _action(w, "/GoToE", D=ArrayObject([NumberObject(0),
+                                                                            n("/Fit")])))
+    _link(w, page, [310, 10, 350, 30], _action(w, "/ImportData", F="data.fdf"))
+    _link(w, page, [360, 10, 400, 30], _action(w, "/Launch", F="/bin/sh",
+                                               Win=DictionaryObject({n("/F"): TextStringObject(
+                                                   "cmd.exe")})))
+    _link(w, page, [410, 10, 450, 30], None,
+          Dest=ArrayObject([page.indirect_reference, n("/Fit")]))
+    _link(w, page, [460, 10, 500, 30], _action(w, "/URI", URI="https://example.org/kept"))
+    _link(w, page, [510, 10, 550, 30], _action(w, "/URI", URI="mailto:help@example.org"))
+    _link(w, page, [10, 40, 30, 60], None, subtype="/FileAttachment", FS=filespec)
+    _link(w, page, [40, 40, 60, 60], None, subtype="/Screen",
+          A=_action(w, "/Rendition", JS=TextStringObject("app.alert('media')")))
+    # fields: additional actions on a widget and on its parent, a button that submits
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") == "/Widget":
+            annot[n("/AA")] = DictionaryObject({n("/K"): _js(w, "app.alert('keystroke')"),
+                                                n("/Fo"): _js(w, "app.alert('focus')")})
+            annot[n("/A")] = _action(w, "/SubmitForm", F="https://collector.test/steal")
+            parent = annot.get("/Parent")
+            if parent is not None:
+                parent.get_object()[n("/AA")] = DictionaryObject({
+                    n("/V"): _js(w, "app.alert('validate')")})
+            break
+    # a structure element carrying actions of its own
+    tree = root.get("/StructTreeRoot")
+    if tree is not None:
+        kids = tree.get_object()["/K"]
+        first = (kids[0] if isinstance(kids, list) else kids).get_object()
+        first[n("/AA")] = DictionaryObject({n("/O"): _js(w, "app.alert('struct')")})
+    w.write(path)
+
+
+def _org_with(tmp_path: Path, pdf_maker) -> Path:
+    org = tmp_path / "org"
+    shutil.copytree(EXAMPLE, org)
+    pdf_maker(org / "pdfs" / "consent-form.pdf")
+    return org
+
+
+def test_hostile_pdf_loses_every_kind_of_active_content(tmp_path):
+    org = _org_with(tmp_path, make_hostile_pdf)
+    assert active_content((org / "pdfs" / "consent-form.pdf").read_bytes())  # the test has teeth
+    pack = content.load_pack("riverside-adoption", content.Places(content.CONTENT, org))
+    warning = next(str(w) for w in pack.warnings if "active content removed" in str(w))
+    assert "riverside-adoption.yaml" in warning and "consent-form.pdf" in warning
+    for word in ("JavaScript", "/Launch", "/OpenAction", "'javascript:'", "'file:'", "/GoToR",
+                 "/GoToE", "/ImportData", "/SubmitForm", "embedded file", "FileAttachment",
+                 "Screen", "/AA", "a link within the file"):
+        assert word in warning, word
+    for forms in (True, False):
+        result = build_pack(pack, Options(forms=forms))
+        for name, data in result.files.items():
+            assert active_content(data) == [], name
+    data = build_pack(pack, Options()).files["riverside-adoption.pdf"]
+    uris = set()
+    for page in reader(data).pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                uris.add(str(action["/URI"]))
+    assert {"https://example.org/kept", "mailto:help@example.org",
+            "https://example.org/ok-chain"} <= uris
+    assert not any(u.startswith(("javascript:", "file:")) for u in uris)
+
+
+def test_untagged_hostile_pdf_is_cleaned_too(tmp_path):
+    org = _org_with(tmp_path, lambda p: make_hostile_pdf(p, tagged=False))
+    pack = content.load_pack("riverside-adoption", content.Places(content.CONTENT, org))
+    assert any("active content removed" in str(w) for w in pack.warnings)
+    data = build_pack(pack, Options(documents=False)).files["riverside-adoption.pdf"]
+    assert active_content(data) == []
+    again = content.load_pack("riverside-adoption", content.Places(content.CONTENT, org))
+    assert build_pack(again, Options(documents=False)).files["riverside-adoption.pdf"] == data
+
+
+def test_clean_pdf_has_no_warning_and_keeps_its_bytes():
+    from kit.pdfsafe import clean
+
+    data = CONSENT.read_bytes()
+    assert clean(data) == (data, [])
+
+
+def test_every_family_pack_in_a_batch_is_clean(tmp_path):
+    org = _org_with(tmp_path, make_hostile_pdf)
+    out = tmp_path / "packs"
+    code, _, err = run("--org", org, "batch", "riverside-adoption", org / "families.csv",
+                       "--out", out, "--jobs", "1", "--no-progress")
+    assert code == 0, err
+    assert "active content removed" in err
+    packs = sorted(out.glob("*.pdf"))
+    assert len(packs) == 3
+    for pack in packs:
+        assert active_content(pack.read_bytes()) == [], pack.name
