@@ -111,6 +111,9 @@ def main(argv=None) -> int:
 
             if args.base_url and not args.base_url.startswith(("https://", "http://")):
                 raise ContentError.single("--base-url", "must start with https:// or http://")
+            from kit.output import check_target
+
+            check_target(args.out, places.roots)
             if args.command == "site":
                 site.site_command(places, args.kits, args.out, args.base_url)
             else:

@@ -189,6 +189,10 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         if row.number in problems:
             summary.failed.append((row, [str(problems[row.number])]))
     store = open_store(out_dir)
+    if store.local_path() is not None:
+        from .output import check_target
+
+        check_target(store.local_path(), list(places.roots) + [places.kit(kit_name), families])
     store.prepare()
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import content, readability, schema
 from .build import Options, build_pack
-from .output import remove_stale, write_files
+from .output import check_target, remove_written, write_files, written_before
 
 
 def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
@@ -15,14 +15,16 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> 
 
     pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
+    check_target(out_dir, places.roots + [places.kit(kit_name)])
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
     result = build_pack(pack, options)
     _warn([w for w in result.warnings if w not in pack.warnings])
-    written = write_files(out_dir, result.files)
+    written = write_files(out_dir, result.files, record=True)
     save_layout_memory(memory)
-    if options.documents:
-        remove_stale(out_dir / pack.name, set(written))
+    if options.documents:  # documents this tool wrote for the kit before that it no longer has
+        remove_written(out_dir, {rel for rel in written_before(out_dir) if rel not in result.files
+                                 and rel.startswith(f"{pack.name}/")})
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
         say(f"wrote {path} ({result.pages[rel]} pages)")

@@ -80,6 +80,9 @@ class Places:
         return dirs
 
     def kit(self, name: str) -> Path:
+        """The kit file a name (or a path to a .yaml file) means; ContentError for a name that
+        could leave the kits folder or could not name the pack's files."""
+        check_kit_name(name)
         if name.endswith((".yaml", ".yml")):
             return Path(name)
         for root in self.roots:
@@ -106,6 +109,19 @@ class Places:
     def inside(self, path: Path) -> bool:
         real = path.resolve()
         return any(r.resolve() in real.parents for r in self.roots)
+
+
+def check_kit_name(name: str) -> None:
+    """A kit name is a plain name (`my-kit`); a kit path's file name must make one too, since
+    it names the pack's files."""
+    import re
+
+    stem = Path(name).name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", stem) or \
+            stem.lower() in schema.RESERVED_NAMES:
+        raise ContentError.single(name, "not a kit name: use letters, digits, '-' and '_' (for "
+                                        "example my-kit), or a path to a kit's .yaml file whose "
+                                        "name is one")
 
 
 def _places(where) -> Places:

@@ -190,10 +190,10 @@ def run(root: Path, *args) -> tuple[int, str, str]:
 @pytest.mark.parametrize("name", case_names())
 def test_bad_input_case(name, sample_root, request):
     prepare(name, sample_root)
-    out_dir = sample_root / "out"
+    out_dir = sample_root.parent / "out"
     out_dir.mkdir()
     (out_dir / "sample.pdf").write_bytes(b"previous pack")
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     expected_file = CASES / f"{name}.expected"
     if request.config.getoption("--update-golden") and not expected_file.exists():
         expected_file.write_text(err)

@@ -215,3 +215,108 @@ def test_every_family_pack_in_a_batch_is_clean(tmp_path):
     assert len(packs) == 3
     for pack in packs:
         assert active_content(pack.read_bytes()) == [], pack.name
+
+
+# --- 3. the output folder can never hurt the inputs or anything else ------------------------
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A copy of the sample content in tmp/content, and an organisation folder in tmp/org."""
+    shutil.copytree(SAMPLE, tmp_path / "content")
+    (tmp_path / "org" / "kits").mkdir(parents=True)
+    return tmp_path
+
+
+def _digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("out", [".", "content", "content/en", "content/en/documents", "org",
+                                 "org/kits/out", "content/kits/sample.yaml"])
+def test_output_folder_that_is_holds_or_lies_inside_an_input_is_refused(tree, out):
+    before = _digest(tree)
+    code, _, err = run("--content", "content", "--org", "org", "build", "sample", "--out", out,
+                       cwd=tree)
+    assert code == 2, err
+    assert err.startswith(f"error: {out}: the output folder may not ") and "Traceback" not in err
+    assert _digest(tree) == before
+
+
+def test_output_folder_holding_the_kit_or_families_file_is_refused(tree):
+    kit = tree / "elsewhere" / "my-kit.yaml"
+    kit.parent.mkdir()
+    shutil.copy(tree / "content" / "kits" / "sample.yaml", kit)
+    code, _, err = run("--content", "content", "build", "elsewhere/my-kit.yaml", "--out",
+                       "elsewhere", cwd=tree)
+    assert code == 2 and "may not hold elsewhere/my-kit.yaml" in err
+    families = tree / "lists" / "families.csv"
+    families.parent.mkdir()
+    families.write_text("id,child_name\na,Ann\n")
+    code, _, err = run("--content", "content", "batch", "sample", families, "--out", "lists",
+                       "--no-progress", cwd=tree)
+    assert code == 2 and "may not hold lists/families.csv" in err
+    site = run("--content", "content", "site", "sample", "--out", "content/site", cwd=tree)
+    assert site[0] == 2 and "may not be inside content/" in site[2]
+
+
+@pytest.mark.parametrize("name", ["../x", "../../etc/passwd", "/tmp/x", "a/b", ".", "..", "",
+                                  "con", "kits/../sample", "x\\y", "..yaml", "con.yaml"])
+def test_kit_names_that_could_escape_are_refused(tree, name):
+    code, _, err = run("--content", "content", "build", name, "--out", "out", cwd=tree)
+    assert code == 2, err
+    assert "not a kit name" in err or "no such kit" in err
+    assert not (tree / "out").exists() and not (tree / "x.pdf").exists()
+
+
+def test_output_is_never_written_through_a_link(tree):
+    victim = tree / "victim"
+    victim.mkdir()
+    (victim / "handout.pdf").write_bytes(b"not the tool's")
+    out = tree / "out"
+    out.mkdir()
+    (out / "sample").symlink_to(victim, target_is_directory=True)
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 2 and "never written through a link" in err, err
+    assert (victim / "handout.pdf").read_bytes() == b"not the tool's"
+    assert sorted(p.name for p in victim.iterdir()) == ["handout.pdf"]
+    # the layout memory is not written through a link either
+    (out / "sample").unlink()
+    (out / ".layout-cache.json").symlink_to(victim / "handout.pdf")
+    assert run("--content", "content", "build", "sample", "--out", "out", cwd=tree)[0] == 0
+    assert (victim / "handout.pdf").read_bytes() == b"not the tool's"
+
+
+def test_only_files_the_tool_wrote_are_ever_deleted(tree):
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 0, err
+    folder = tree / "out" / "sample"
+    (folder / "my-notes.pdf").write_bytes(b"a file of the user's")
+    (tree / "out" / "mine.pdf").write_bytes(b"another")
+    kit = tree / "content" / "kits" / "sample.yaml"
+    text = kit.read_text()
+    assert "handout, " in text
+    kit.write_text(text.replace("handout, ", "", 1))
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 0, err
+    assert not (folder / "handout.pdf").exists()  # the tool wrote it; the kit no longer has it
+    assert (folder / "my-notes.pdf").read_bytes() == b"a file of the user's"
+    assert (tree / "out" / "mine.pdf").read_bytes() == b"another"
+
+
+def test_a_forged_manifest_deletes_nothing_outside_or_unlisted(tree):
+    import json
+
+    from kit.output import MANIFEST, remove_written
+
+    out = tree / "out"
+    (out / "sub").mkdir(parents=True)
+    (tree / "precious.pdf").write_bytes(b"keep")
+    (out / "sub" / "user.pdf").write_bytes(b"keep")
+    (out / "link").symlink_to(tree, target_is_directory=True)
+    (out / MANIFEST).write_text(json.dumps(["../precious.pdf", "/etc/hostname",
+                                            "link/precious.pdf", "sub/../../precious.pdf"]))
+    remove_written(out, {"../precious.pdf", "link/precious.pdf", "sub/user.pdf",
+                         "sub/../../precious.pdf", "/etc/hostname"})
+    assert (tree / "precious.pdf").read_bytes() == b"keep"
+    assert (out / "sub" / "user.pdf").read_bytes() == b"keep"
