@@ -149,6 +149,10 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     if not kit_path.is_file():
         known = ", ".join(places.kits()) or "none"
         raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+    if not kit_name.endswith((".yaml", ".yml")) and not places.inside(kit_path):
+        raise ContentError([Problem(f"{display_path(kit_path.parent)}/{kit_path.name}", 0, 0, "",
+                                    "the kit file is a link to a file outside the content and "
+                                    "organisation folders; copy the file in")])
     kit_source = load_yaml(kit_path)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
@@ -402,6 +406,11 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
                                                      f"'{kit.language}' in "
                                                      f"{display_path(dirs[-1])}/"))
         return None
+    if not any(d.resolve() in path.resolve().parents for d in dirs):
+        report.add(kit_source.problem(("language",), f"{display_path(path)} is a link to a file "
+                                                     "outside the content folder; copy the file "
+                                                     "in"))
+        return None
     try:
         source = load_yaml(path)
     except ContentError as exc:
@@ -429,6 +438,10 @@ def _load_brand(places, kit, kit_source, report):
         known = ", ".join(places.brands()) or "none"
         report.add(kit_source.problem(("brand",), f"no brand '{kit.brand}' "
                                                   f"(expected {display_path(path)}; brands: {known})"))
+        return None, None, brand_dir
+    if not places.inside(path):
+        report.add(kit_source.problem(("brand",), f"{display_path(path)} is a link to a file "
+                                                  "outside the content folder; copy the file in"))
         return None, None, brand_dir
     try:
         source = load_yaml(path)

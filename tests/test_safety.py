@@ -320,3 +320,140 @@ def test_a_forged_manifest_deletes_nothing_outside_or_unlisted(tree):
                          "sub/../../precious.pdf", "/etc/hostname"})
     assert (tree / "precious.pdf").read_bytes() == b"keep"
     assert (out / "sub" / "user.pdf").read_bytes() == b"keep"
+
+
+# --- 2. nothing outside the content and organisation folders is read ------------------------
+
+def _link_out(tree: Path, rel: str, payload: bytes | None = None) -> Path:
+    """Replace content/rel by a link to a copy of it (or to payload) outside the content."""
+    inside = tree / "content" / rel
+    outside = tree / "outside" / rel.replace("/", "_")
+    outside.parent.mkdir(exist_ok=True)
+    if payload is None:
+        shutil.copy(inside, outside)
+    else:
+        outside.write_bytes(payload)
+    inside.unlink(missing_ok=True)
+    inside.parent.mkdir(parents=True, exist_ok=True)
+    inside.symlink_to(outside)
+    return outside
+
+
+@pytest.mark.parametrize("rel, where", [
+    ("kits/sample.yaml", "kits/sample.yaml: error: the kit file is a link"),
+    ("brands/plain/brand.yaml", "kits/sample.yaml:3:8: error: brand: "),
+    ("en/strings.yaml", "kits/sample.yaml:2:11: error: language: "),
+    ("en/documents/handout.yaml", "kits/sample.yaml:10:13: error: documents[0]: "),
+])
+def test_yaml_files_reached_through_a_link_out_are_refused_at_the_line_naming_them(tree, rel,
+                                                                                    where):
+    _link_out(tree, rel)
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 2, err
+    assert err.startswith(f"content/{where}") or where in err, err
+    assert "outside the content" in err and "Traceback" not in err
+
+
+def test_a_brand_folder_that_is_a_link_out_is_refused(tree):
+    brand = tree / "content" / "brands" / "plain"
+    shutil.move(brand, tree / "elsewhere")
+    brand.symlink_to(tree / "elsewhere", target_is_directory=True)
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2 and "brand: " in err and "outside the content" in err, err
+
+
+def test_fonts_images_and_pdfs_reached_through_a_link_out_are_refused(tree):
+    from PIL import Image
+
+    brand = tree / "content" / "brands" / "plain"
+    fonts = ROOT / "content" / "fonts"
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(fonts / f"AtkinsonHyperlegibleNext-{face}.ttf", brand / f"{face}.ttf")
+    _link_out(tree, "brands/plain/Bold.ttf")
+    Image.new("RGB", (4, 4)).save(tree / "logo.png")
+    (brand / "logo.png").symlink_to(tree / "logo.png")
+    with open(brand / "brand.yaml", "a") as fh:
+        fh.write("logo: logo.png\nlogo_alt: Logo\nfonts: {regular: Regular.ttf, bold: Bold.ttf, "
+                 "italic: Italic.ttf, bold_italic: BoldItalic.ttf}\n")
+    (tree / "content" / "pdfs").mkdir()
+    (tree / "content" / "pdfs" / "form.pdf").symlink_to(CONSENT)
+    kit = tree / "content" / "kits" / "sample.yaml"
+    kit.write_text(kit.read_text().replace("documents: [handout,",
+                                           "documents: [{pdf: pdfs/form.pdf, title: Form}, handout,"))
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2, err
+    lines = err.splitlines()
+    assert any(line.startswith("content/brands/plain/brand.yaml:") and "fonts.bold:" in line
+               and "outside the content folder" in line for line in lines), err
+    assert any("logo:" in line and "outside the content folder" in line for line in lines), err
+    assert any(line.startswith("content/kits/sample.yaml:10:") and "documents[0].pdf:" in line
+               and "outside the content folder" in line for line in lines), err
+
+
+SVG_TEXT = b"""<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40" viewBox="0 0 200 40">
+<style>text { font-family: "No Such Font Anywhere", "../../../../etc/passwd", serif; }</style>
+<rect width="200" height="40" fill="#2B4C3F"/>
+<text x="10" y="28" font-family="DejaVu Sans" font-weight="bold" font-size="20" fill="#fff">Logo text</text>
+<text x="120" y="28" style="font-family: Comic Sans MS">More</text>
+</svg>"""
+
+
+def test_svg_text_needs_no_font_lookup_subprocess_or_file(tmp_path, monkeypatch):
+    import builtins
+    import socket
+    import subprocess
+
+    from kit import assets
+
+    svg = tmp_path / "logo.svg"
+    svg.write_bytes(SVG_TEXT)
+    opened = []
+    real_open = builtins.open
+
+    def recording_open(file, *a, **kw):
+        opened.append(str(file))
+        return real_open(file, *a, **kw)
+
+    def refuse(*a, **kw):
+        raise AssertionError(f"SVG loading started a subprocess or connection: {a}")
+
+    monkeypatch.setattr(builtins, "open", recording_open)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    asset = assets.load_image(svg)
+    monkeypatch.undo()
+    assert [f for f in opened if not f.endswith("logo.svg")] == []
+    # drawn in the brand's font, embedded: no Helvetica, Times or anything else
+    from reportlab.pdfgen import canvas
+
+    name = assets.check_font(ROOT / "content" / "fonts" / "AtkinsonHyperlegibleNext-Regular.ttf")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(name, 12)
+    assets.draw(c, asset, 10, 10, 200, 40)
+    c.showPage()
+    c.save()
+    page = reader(buf.getvalue()).pages[0]
+    used = {name for name, font in page["/Resources"]["/Font"].items()
+            if "AtkinsonHyperlegibleNext" in str(font.get_object()["/BaseFont"])}
+    stream = page.get_contents().get_data().decode("latin-1")
+    stream = stream[stream.index("\nq"):]  # the drawing, after the canvas's own preamble
+    import re
+
+    assert used and set(re.findall(r"(/F\d+) [\d.]+ Tf", stream)) <= used, stream
+
+
+@pytest.mark.parametrize("size", ['width="NaN" height="40"', 'width="inf" height="inf"',
+                                  'width="1e300" height="1e300"', 'width="0" height="0"',
+                                  'width="100000000" height="10"',
+                                  'viewBox="0 0 NaN NaN"'])
+def test_svg_with_absurd_size_is_a_located_error(tree, size):
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    (doc.parent / "bad.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg" {size}>'
+                                        '<rect width="10" height="10"/></svg>')
+    doc.write_text(doc.read_text().replace(
+        "body:\n", "body:\n  - image: {file: bad.svg, alt: A picture}\n", 1))
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2, err
+    assert err.startswith("content/en/documents/handout.yaml:") and "image.file: SVG" in err, err
+    assert "Traceback" not in err
