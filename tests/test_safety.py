@@ -457,3 +457,69 @@ def test_svg_with_absurd_size_is_a_located_error(tree, size):
     assert code == 2, err
     assert err.startswith("content/en/documents/handout.yaml:") and "image.file: SVG" in err, err
     assert "Traceback" not in err
+
+
+# --- 4. every evaluation is bounded ---------------------------------------------------------
+
+COSTLY_TEMPLATES = [
+    "{{ 'x' * 10**10 }}", "{{ [1] * 10**9 }}", "{{ 'ab' * 99999 * 99999 }}",
+    "{{ '%999999999d' | format(1) }}", "{{ '%999999999d' % 1 }}", "{{ '%.99999999f' % 1 }}",
+    "{{ '{:999999999}'.format(1) }}", "{{ '{:>{w}}'.format(1, w=10**9) }}",
+    "{{ 9**9**9**9 }}", "{{ 9**(9**9) }}", "{{ 10**1000 }}", "{{ 2**100000 }}",
+    "{% for a in range(99999) %}{% for b in range(99999) %}x{% endfor %}{% endfor %}",
+    "{% for a in 'x' * 9999 %}{% for b in 'y' * 9999 %}{% endfor %}{% endfor %}",
+    "{% for i in range(99999) %}" + "text " * 200 + "{% endfor %}",
+    "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(80) %}{% set ns.s = ns.s ~ ns.s %}"
+    "{% endfor %}{{ ns.s | length }}",
+    "{{ 'x' | center(999999999) }}", "{{ 'x'.ljust(10**9) }}", "{{ 'x' | indent(10**9) }}",
+    "{{ 'a\tb'.expandtabs(10**9) }}", "{{ 'ab' | replace('', 'x' * 99999) }}",
+    "{{ range(10**9) | list | length }}", "{{ [['x' * 99999] * 99999] | join }}",
+    "{{ ('y' * 99999).join(['x'] * 99999) }}", "{{ ([[1] * 999] * 999) | sum(start=[]) }}",
+    "{% set s = 'x' * 99999 %}{% set b = [s,s,s,s,s,s,s,s,s,s] %}{% set c = [b,b,b,b,b,b,b,b,b,b] %}"
+    "{% set d = [c,c,c,c,c,c,c,c,c,c] %}{{ d }}",
+    "{% for x in range(99999) | batch(3) %}{% for y in range(99) %}{% endfor %}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("template", COSTLY_TEMPLATES)
+def test_costly_template_is_a_located_error_within_two_seconds(tree, template):
+    import time
+
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    text = doc.read_text()
+    quoted = template.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    doc.write_text(text.replace("body:\n", f"body:\n  - p: \"{quoted}\"\n", 1))
+    start = time.monotonic()
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    elapsed = time.monotonic() - start
+    assert code == 2, err
+    assert err.startswith("content/en/documents/handout.yaml:7:8: error: body[0].p: template too costly: "), err
+    assert "Traceback" not in err and elapsed < 2 + 3, elapsed  # the check itself takes ~1 s
+
+
+def test_templates_within_the_limits_still_work():
+    from kit.loader import Source
+    from kit.variables import render_source
+
+    source = Source(Path("doc.yaml"), {"p": "{% for i in range(3) %}{{ i * 2 }},{% endfor %} "
+                                            "{{ '%5.1f' | format(2.25) }} {{ 2 ** 10 }} "
+                                            "{{ ['a', 'b'] | join('-') }} {{ [1, 2] | sum }} "
+                                            "{{ 'x' | center(5) }}|"})
+    problems = []
+    assert render_source(source, {}, problems) == {"p": "0,2,4,   2.2 1024 a-b 3   x  |"}
+    assert problems == []
+
+
+def test_the_loop_budget_is_shared_across_a_document(tree):
+    from kit.bounds import MAX_STEPS
+
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    loop = "{%% for i in range(%d) %%}{%% endfor %%}ok" % (MAX_STEPS // 3)
+    doc.write_text(doc.read_text().replace(
+        "body:\n", "body:\n" + "".join(f"  - p: \"{loop}\"\n" for _ in range(5)), 1))
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2 and "loop iterations" in err, err
+    assert "body[0]" not in err and "body[1]" not in err
+    assert "body[2].p: template too costly" in err  # the third one goes past the budget
