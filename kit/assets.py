@@ -18,6 +18,7 @@ MAX_IMAGE_BYTES = 20_000_000
 """Largest image file accepted."""
 MAX_FONT_BYTES = 20_000_000
 """Largest font file accepted."""
+_BUNDLED_FONTS = Path(__file__).resolve().parent.parent / "content" / "fonts"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg"}
 
 
@@ -296,12 +297,22 @@ def check_font(path: Path) -> str:
             struct_error) as exc:
         if size == 0:
             reason = "the file is empty"
+        elif isinstance(exc, (struct_error, IndexError)):
+            reason = "damaged file: its tables refer to data that is not there"
         elif isinstance(exc, KeyError):
             reason = f"its '{exc.args[0]}' table is missing"
         else:  # ReportLab's messages name the file by its full path: keep only its name
             reason = _reason(exc).replace(f'"{path}"', "").replace(str(path), path.name)
             reason = " ".join(reason.replace("corrupt TTF file", "damaged file:").split())
         raise AssetError(f"'{path.name}' is not a usable TrueType font: {reason} (use a .ttf "
+                         "file; fonts with PostScript outlines, .otf, are not supported)") from None
+    from .fontcheck import FontProblem, validate_font
+
+    try:  # every table and glyph, and a test subset: a damaged font fails here, not mid-build
+        if _BUNDLED_FONTS not in path.resolve().parents:  # the bundled ones are tested
+            validate_font(path.read_bytes())
+    except FontProblem as exc:
+        raise AssetError(f"'{path.name}' is not a usable TrueType font: {exc} (use a .ttf "
                          "file; fonts with PostScript outlines, .otf, are not supported)") from None
     pdfmetrics.registerFont(font)
     return name

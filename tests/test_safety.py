@@ -523,3 +523,62 @@ def test_the_loop_budget_is_shared_across_a_document(tree):
     assert code == 2 and "loop iterations" in err, err
     assert "body[0]" not in err and "body[1]" not in err
     assert "body[2].p: template too costly" in err  # the third one goes past the budget
+
+
+# --- 5. bad assets fail at load, not in the renderer ----------------------------------------
+
+def _damaged_fonts(good: bytes) -> dict[str, bytes]:
+    """Fonts that ReportLab may accept but that are broken: each a new instance of the class."""
+    import struct
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(good))
+    tables = {tag: (off, length) for tag, _, off, length in
+              (struct.unpack(">4sLLL", good[12 + 16 * i:28 + 16 * i])
+               for i in range(struct.unpack(">H", good[4:6])[0]))}
+    glyf_off, glyf_len = tables[b"glyf"]
+    loca_off, loca_len = tables[b"loca"]
+    out = {}
+    # glyf cut short: the file ends part-way through it
+    out["truncated-glyf"] = good[:glyf_off + glyf_len // 3]
+    # glyf overwritten with noise in the middle
+    noisy = bytearray(good)
+    for i in range(glyf_off + glyf_len // 2, glyf_off + glyf_len // 2 + 400):
+        noisy[i] = (i * 7919) % 256
+    out["noisy-glyf"] = bytes(noisy)
+    # loca pointing past the end of glyf
+    bad_loca = bytearray(good)
+    fmt = font["head"].indexToLocFormat
+    width = 4 if fmt else 2
+    big = (glyf_len * 4 if fmt else glyf_len) + 1000
+    for i in range(loca_len // width // 2, loca_len // width):
+        pos = loca_off + i * width
+        bad_loca[pos:pos + width] = (big if fmt else big // 2 & 0xFFFF).to_bytes(width, "big")
+    out["loca-past-glyf"] = bytes(bad_loca)
+    # cmap table cut to nothing
+    cmap_off, cmap_len = tables[b"cmap"]
+    zeroed = bytearray(good)
+    zeroed[cmap_off:cmap_off + cmap_len] = b"\xff" * cmap_len
+    out["broken-cmap"] = bytes(zeroed)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["truncated-glyf", "noisy-glyf", "loca-past-glyf",
+                                  "broken-cmap"])
+def test_a_damaged_brand_font_is_a_located_error_not_an_internal_one(tree, kind):
+    good = (ROOT / "content" / "fonts" / "AtkinsonHyperlegibleNext-Regular.ttf").read_bytes()
+    brand = tree / "content" / "brands" / "plain"
+    for face in ("Bold", "Italic", "BoldItalic"):
+        shutil.copy(ROOT / "content" / "fonts" / f"AtkinsonHyperlegibleNext-{face}.ttf",
+                    brand / f"{face}.ttf")
+    (brand / "Regular.ttf").write_bytes(_damaged_fonts(good)[kind])
+    with open(brand / "brand.yaml", "a") as fh:
+        fh.write("fonts: {regular: Regular.ttf, bold: Bold.ttf, italic: Italic.ttf, "
+                 "bold_italic: BoldItalic.ttf}\n")
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 2, err
+    assert err.startswith("content/brands/plain/brand.yaml:7:18: error: fonts.regular: "
+                          "'Regular.ttf' is not a usable TrueType font: "), err
+    assert "internal error" not in err and "Traceback" not in err
+    assert not (tree / "out").exists()
