@@ -148,7 +148,11 @@ def main(argv=None) -> int:
         return 0
     except KeyboardInterrupt:
         if args.command == "batch":  # packs finished before the interrupt are whole and kept
-            print("interrupted: the packs finished before the interrupt are kept (each one "
+            from kit.batch import Interrupted
+
+            exc = sys.exc_info()[1]
+            print(str(exc) if isinstance(exc, Interrupted) else
+                  "interrupted: the packs finished before the interrupt are kept (each one "
                   "whole); the other rows were not written. Run the same command again to "
                   "build the rest.", file=sys.stderr)
             return 130

@@ -190,9 +190,10 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
             summary.failed.append((row, [str(problems[row.number])]))
     store = open_store(out_dir)
     if store.local_path() is not None:
-        from .output import check_target
+        from .output import check_target, remove_leftovers
 
         check_target(store.local_path(), list(places.roots) + [places.kit(kit_name), families])
+        remove_leftovers(store.local_path())  # what an earlier, killed run left half-written
     store.prepare()
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()
@@ -219,6 +220,14 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
             run_rows = _local_rows
         for result in run_rows(job, todo, scheduler or jobs):
             _collect(result, summary, shown, bar)
+    except KeyboardInterrupt:
+        bar.close()
+        # a pack's input stamp is written last, with it: a stamp that matches means it is whole
+        done = sum(1 for row, key in todo if store.read(f".{row.name}.inputs") == key.encode())
+        raise Interrupted(f"interrupted: the packs finished before the interrupt are kept, each "
+                          f"one whole ({done} of the {len(todo)} this run was to build); the "
+                          f"other {len(todo) - done} were not written. Run the same command "
+                          "again to build the rest.") from None
     finally:
         bar.close()
     _save_memory(store)
@@ -242,11 +251,29 @@ def _local_rows(job: Job, todo, jobs: int | None):
         for row, key in todo:
             yield _build_row(*args, row, job.options, job.store, key)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+        try:
             futures = [pool.submit(_build_row, *args, row, job.options, job.store, key)
                        for row, key in todo]
             for future in as_completed(futures):
                 yield future.result()
+        except BaseException:  # Ctrl-C (or a bug): stop every worker now, not after the rows
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()  # a pack half-written stays in staging, never in place
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the workers itself)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C; the message says what was written before it."""
 
 
 MEMORY = ".layout-cache.json"

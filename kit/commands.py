@@ -6,7 +6,8 @@ from pathlib import Path
 
 from . import content, readability, schema
 from .build import Options, build_pack
-from .output import check_target, remove_written, write_files, written_before
+from .output import (check_target, remove_leftovers, remove_written, write_files,
+                     written_before)
 
 
 def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> list[Path]:
@@ -16,6 +17,7 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print) -> 
     pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
     check_target(out_dir, places.roots + [places.kit(kit_name)])
+    remove_leftovers(out_dir)  # what an earlier, killed run left half-written
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
     result = build_pack(pack, options)

@@ -114,11 +114,29 @@ def remove_leftovers(out_dir: Path) -> None:
     except OSError:
         return
     for folder in candidates:
-        if folder.is_symlink() or not folder.is_dir() or not (folder / STAGING_MARK).is_file():
+        mark = folder / STAGING_MARK
+        if folder.is_symlink() or not folder.is_dir() or mark.is_symlink() or not mark.is_file():
+            continue
+        try:
+            if _alive(int(mark.read_text() or 0)):  # another run, still writing
+                continue
+        except (OSError, ValueError):
             continue
         if any(p.is_symlink() for p in folder.rglob("*")):
             continue
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is someone else's
+        return True
+    return True
 
 
 def write_files(out_dir: Path, files: dict[str, bytes], record: bool = False) -> list[Path]:
@@ -134,9 +152,8 @@ def write_files(out_dir: Path, files: dict[str, bytes], record: bool = False) ->
                                      indent=0).encode()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
-        (staging / STAGING_MARK).write_bytes(b"")
+        (staging / STAGING_MARK).write_text(str(os.getpid()))
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the output folder: {exc.strerror}") from None
     try:

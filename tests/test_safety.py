@@ -582,3 +582,94 @@ def test_a_damaged_brand_font_is_a_located_error_not_an_internal_one(tree, kind)
                           "'Regular.ttf' is not a usable TrueType font: "), err
     assert "internal error" not in err and "Traceback" not in err
     assert not (tree / "out").exists()
+
+
+# --- 6. interrupted runs leave nothing behind ----------------------------------------------
+
+def _families(folder: Path, n: int) -> Path:
+    path = folder / "families.csv"
+    path.write_text("id,parent_name,child_name\n" + "".join(
+        f"family-{i:02d},Parent {i},Child {i}\n" for i in range(n)))
+    return path
+
+
+def test_ctrl_c_in_a_local_batch_stops_the_workers_within_seconds(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    org = tmp_path / "org"
+    shutil.copytree(EXAMPLE, org)
+    rows = _families(tmp_path, 16)
+    out = tmp_path / "packs"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "make_kit.py"), "--org", str(org),
+                             "batch", "riverside-adoption", str(rows), "--out", str(out),
+                             "--no-progress", "--jobs", "2"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 240
+    while not list(out.glob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(out.glob("*.pdf")), "no pack was built in time"
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    stopped = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - stopped < 10
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "the packs finished before the interrupt are kept" in err
+    written = sorted(out.glob("*.pdf"))
+    assert len(written) < 16
+    stamped = [p for p in written if (out / f".{p.stem}.inputs").exists()]
+    assert f"({len(stamped)} of the 16 this run was to build)" in err, err
+    time.sleep(3)  # no worker goes on building after the interrupt
+    assert sorted(out.glob("*.pdf")) == written
+    for pack in written:
+        reader(pack.read_bytes())  # each one whole
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tree):
+    out = tree / "out"
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 0, err
+    before = _digest(out)
+    # what a run killed with SIGKILL half-way through leaves: a staging folder with a half pack
+    left = out / ".partial-killed"
+    (left / "sample").mkdir(parents=True)
+    (left / ".make_kit-staging").write_text("999999999")
+    (left / "sample" / "handout.pdf").write_bytes(b"%PDF-1.7 half a pack of someone's data")
+    mine = out / ".partial-notes"  # a folder of the user's with the same prefix is not touched
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine")
+    assert _digest(out) != before
+    code, _, err = run("--content", "content", "build", "sample", "--out", "out", cwd=tree)
+    assert code == 0, err
+    assert not left.exists()
+    assert (mine / "keep.txt").read_text() == "mine"
+    shutil.rmtree(mine)
+    after = _digest(out)
+    assert after.keys() == before.keys()
+
+
+def test_a_killed_build_leaves_the_previous_output_whole(tree):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tree / "out"
+    assert run("--content", "content", "build", "sample", "--out", "out", cwd=tree)[0] == 0
+    before = _digest(out)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.5, 1.5, 3.0):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "make_kit.py"), "--content",
+                                 "content", "build", "sample", "--out", "out"], cwd=tree,
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        visible = {k: v for k, v in _digest(out).items() if not k.startswith(".partial-")}
+        assert visible == before
+    assert run("--content", "content", "build", "sample", "--out", "out", cwd=tree)[0] == 0
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
