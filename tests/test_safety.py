@@ -673,3 +673,102 @@ def test_a_killed_build_leaves_the_previous_output_whole(tree):
         assert visible == before
     assert run("--content", "content", "build", "sample", "--out", "out", cwd=tree)[0] == 0
     assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
+
+
+# --- 7. family lists lose no family ---------------------------------------------------------
+
+def _read(tmp_path, text: str, name="families.csv", column=None):
+    from kit.families import read_families
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        return read_families(Path(name), column)
+    finally:
+        os.chdir(old)
+
+
+def _errors(tmp_path, text: str) -> list[str]:
+    from kit.errors import ContentError
+
+    with pytest.raises(ContentError) as info:
+        _read(tmp_path, text)
+    return [str(p) for p in info.value.problems]
+
+
+def test_duplicate_and_missing_headings_stop_the_file_with_row_and_column(tmp_path):
+    assert _errors(tmp_path, "id,child_name,child_name\na,B,C\n") == [
+        "families.csv:1: error: heading row, column 3: 'child_name' is also the heading of "
+        "column 2; each column needs its own heading"]
+    assert _errors(tmp_path, "id,,child_name\na,lost,C\n") == [
+        "families.csv:1: error: heading row, column 2: this column has values but no heading"]
+
+
+def test_an_unterminated_quote_is_located_not_absorbed(tmp_path):
+    text = 'id,child_name\na,Ann\nb,"Bo\nc,Cy\nd,Di\n'
+    assert _errors(tmp_path, text) == [
+        'families.csv:3: error: row 2: a quote (") opened in this row is never closed, so every '
+        "row after it would be read as part of one cell; close the quote"]
+
+
+def test_ragged_rows_fail_alone(tmp_path):
+    table = _read(tmp_path, "id,child_name,parent_name\na,Ann,Al\nb,Bo\nc,Cy,Cal,extra\n"
+                            "d,Di,Dan,\n\ne,Ed,Eve\n")
+    assert [r.name for r in table.rows if r.number not in table.problems] == ["a", "d", "e"]
+    assert str(table.problems[2]) == (
+        "families.csv:3: error: row 2, column 3: this row has 2 cells, the heading row 3 (a "
+        "missing or extra comma?); this family's pack was not built")
+    assert str(table.problems[3]).startswith("families.csv:4: error: row 3, column 4: this row "
+                                             "has 4 cells")
+
+
+@pytest.mark.parametrize("sep, word", [(";", "semicolons"), ("\t", "tabs")])
+def test_semicolons_and_tabs_are_detected_and_said(tmp_path, sep, word):
+    table = _read(tmp_path, f"id{sep}child_name{sep}note\na{sep}Ann{sep}x, y\nb{sep}Bo{sep}\n")
+    assert [(r.name, r.values["child_name"], r.values["note"]) for r in table.rows] == [
+        ("a", "Ann", "x, y"), ("b", "Bo", "")]
+    assert [str(w) for w in table.warnings] == [
+        f"families.csv:1: warning: cells are separated by {word}, not commas; read so"]
+
+
+def test_names_keep_their_letters_and_never_share_a_file(tmp_path):
+    table = _read(tmp_path, "id\nŁukasz Nowak\nĐorđe\n王芳\nمحمد\nZoë\nZoe\n😀\ncon\nAUX\n")
+    names = {r.number: r.name for r in table.rows}
+    assert names[1] == "lukasz-nowak" and names[2] == "dorde" and names[3] == "wang-fang"
+    assert names[4] and names[4] != "item"
+    assert names[8] == "con-family" and names[9] == "aux-family"
+    assert str(table.problems[6]) == ("families.csv:7: error: row 6, column id: 'Zoe' names the "
+                                      "same pack as row 5")
+    assert "no letters or digits" in str(table.problems[7])
+    kept = [r.name for r in table.rows if r.number not in table.problems]
+    assert len(kept) == len(set(kept)) == 7
+
+
+def test_yaml_rows_with_structural_problems_fail_alone(tmp_path):
+    table = _read(tmp_path, "- {id: a, child_name: Ann}\n- [not, a, mapping]\n"
+                            "- {id: c, child_name: {nested: x}}\n- {id: d}\n", "families.yaml")
+    assert sorted(table.problems) == [2, 3]
+    assert [r.name for r in table.rows if r.number not in table.problems] == ["a", "d"]
+
+
+def test_a_batch_reports_bad_rows_and_unused_columns_and_builds_the_rest(tree):
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("body:\n", "body:\n  - p: \"For {{ family.child_name "
+                                                      "| default('your child') }}.\"\n", 1))
+    (tree / "families.csv").write_text(
+        "id;child_name;chlid_age;referral_doctor_name\nann;Ann;3;Dr A\nbo;Bo\ncy;Cy;5;Dr C\n")
+    code, out, err = run("--content", "content", "batch", "sample", "families.csv", "--out",
+                         "packs", "--no-progress", "--jobs", "1", cwd=tree)
+    assert code == 2, err
+    assert out.strip().endswith("3 packs: 2 built, 0 unchanged, 1 failed")
+    lines = err.strip().splitlines()
+    assert "families.csv:1: warning: cells are separated by semicolons, not commas; read so" \
+        in lines
+    assert any(line.startswith("families.csv:1: warning: heading row, column 3: no "
+                               "{{ family.chlid_age }}") for line in lines), err
+    assert not any("column 2: no" in line or "column 4: no" in line for line in lines), err
+    assert any(line.startswith("families.csv:3: error: row 2, column 3: this row has 2 cells")
+               for line in lines), err
+    assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "cy.pdf"]
