@@ -123,7 +123,16 @@ def _csv_rows(path: Path, shown: str, problems: dict[int, Problem],
               warnings: list[Problem]) -> tuple[list[Row], list[str]]:
     from .loader import read_text
 
+    from .loader import _NOT_PRINTABLE, _line_col
+
     text = read_text(path)
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        what = "a NUL character" if bad.group() == "\x00" else \
+            f"control character U+{ord(bad.group()):04X}"
+        raise ContentError([Problem(shown, line, col, "", f"{what} is not allowed in a families "
+                                                          "file; remove it")])
     header_line = text.split("\n", 1)[0]
     delimiter = _delimiter(header_line)
     if delimiter != ",":
@@ -149,6 +158,10 @@ def _csv_rows(path: Path, shown: str, problems: dict[int, Problem],
         return [], []
     _, _, headings = records[0]
     headings = [h.strip() for h in headings]
+    if not any(headings):
+        raise ContentError([Problem(shown, 1, 0, "heading row", "the first line must name the "
+                                                                "columns (id, child_name, ...); "
+                                                                "it is empty")])
     seen: dict[str, int] = {}
     errors = []
     for i, heading in enumerate(headings, 1):
