@@ -772,3 +772,38 @@ def test_a_batch_reports_bad_rows_and_unused_columns_and_builds_the_rest(tree):
     assert any(line.startswith("families.csv:3: error: row 2, column 3: this row has 2 cells")
                for line in lines), err
     assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "cy.pdf"]
+
+
+# --- 8. messages stay exact -----------------------------------------------------------------
+
+def test_a_long_plain_list_with_one_small_alias_is_not_called_an_alias_bomb(tmp_path):
+    from kit.errors import ContentError
+    from kit.loader import MAX_NODES, load_yaml
+
+    path = tmp_path / "doc.yaml"
+    path.write_text("a: &x hello\nb: *x\nc:\n" + "  - item\n" * (MAX_NODES + 10))
+    with pytest.raises(ContentError) as info:
+        load_yaml(path)
+    message = info.value.problems[0].message
+    assert "alias bomb" not in message and "in one file" in message
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f", "\ufffe"])
+def test_control_characters_are_located_with_line_and_column(tmp_path, char):
+    from kit.errors import ContentError
+    from kit.loader import load_yaml
+
+    path = tmp_path / "doc.yaml"
+    path.write_text(f"title: fine\nbody:\n  - ab{char}cd\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_yaml(path)
+    problem = info.value.problems[0]
+    assert (problem.line, problem.col) == (3, 7), problem
+    assert "U+" in problem.message or "NUL" in problem.message
+
+
+def test_a_pdf_entry_named_like_a_device_gets_a_safe_file_name():
+    from kit.schema import PdfEntry
+
+    assert PdfEntry(pdf="pdfs/con.pdf", title="Consent").name == "con-pdf"
+    assert PdfEntry(pdf="pdfs/Consent Form.pdf", title="Consent").name == "consent-form"
