@@ -148,7 +148,7 @@ def _check_repeat(left, right) -> None:
         if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and \
                 len(seq) * max(n, 0) > MAX_SIZE:
             raise TemplateLimit(f"a text or list longer than {MAX_SIZE:,} "
-                                f"({len(seq):,} items x {n:,})")
+                                f"({len(seq):,} x {n:,})")
 
 
 _WIDTH = re.compile(r"%[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
