@@ -118,9 +118,18 @@ class _Cleaner:
         if why is None:
             return value
         self.note(why)
-        # the action goes, but a safe action after it in its chain stays
-        rest = obj.get("/Next")
-        return obj.raw_get("/Next") if rest is not None else None
+        # the action goes, but the safe actions after it in its chain stay: the first takes
+        # its place, the others follow it
+        rest = obj.raw_get("/Next") if "/Next" in obj else None
+        if rest is None:
+            return None
+        if not isinstance(rest.get_object(), ArrayObject):
+            return rest
+        first, *others = list(rest.get_object())
+        if others:
+            first.get_object()[NameObject("/Next")] = ArrayObject(others) \
+                if len(others) > 1 else others[0]
+        return first
 
     def dictionary(self, obj) -> None:
         from pypdf.generic import ArrayObject, DictionaryObject, NameObject

@@ -116,6 +116,11 @@ def make_hostile_pdf(path: Path, tagged: bool = True) -> None:
         _js(w, "app.alert('next')"),
         _action(w, "/Launch", F="calc.exe", Next=_action(w, "/SubmitForm", F="http://x.test"))])
     _link(w, page, [60, 10, 100, 30], chain)
+    bad_first = _js(w, "app.alert('first')")  # a bad action whose /Next holds good ones
+    bad_first.get_object()[n("/Next")] = ArrayObject([
+        _action(w, "/URI", URI="https://example.org/after-js"),
+        _action(w, "/URI", URI="https://example.org/after-js-2")])
+    _link(w, page, [10, 70, 50, 90], bad_first)
     _link(w, page, [110, 10, 150, 30], _action(w, "/URI", URI="javascript:alert(1)"))
     _link(w, page, [160, 10, 200, 30], _action(w, "/URI", URI="file:///etc/passwd"))
     _link(w, page, [210, 10, 250, 30], _action(w, "/GoToR", F="other.pdf",
@@ -180,10 +185,11 @@ def test_hostile_pdf_loses_every_kind_of_active_content(tmp_path):
     for page in reader(data).pages:
         for ref in page.get("/Annots") or []:
             action = ref.get_object().get("/A")
+            assert action is None or hasattr(action, "keys"), action  # one action, not a list
             if action is not None and action.get("/S") == "/URI":
                 uris.add(str(action["/URI"]))
     assert {"https://example.org/kept", "mailto:help@example.org",
-            "https://example.org/ok-chain"} <= uris
+            "https://example.org/ok-chain", "https://example.org/after-js"} <= uris
     assert not any(u.startswith(("javascript:", "file:")) for u in uris)
 
 
