@@ -813,3 +813,18 @@ def test_a_pdf_entry_named_like_a_device_gets_a_safe_file_name():
 
     assert PdfEntry(pdf="pdfs/con.pdf", title="Consent").name == "con-pdf"
     assert PdfEntry(pdf="pdfs/Consent Form.pdf", title="Consent").name == "consent-form"
+
+
+def test_a_warning_never_stops_a_batch(tmp_path):
+    """An untagged organisation PDF is a warning; with a kit that needs family values (so it
+    cannot load without a row), the batch still builds every family."""
+    org = _org_with(tmp_path, lambda p: make_hostile_pdf(p, tagged=False))
+    welcome = org / "documents" / "welcome.yaml"
+    welcome.write_text(welcome.read_text().replace(
+        "family.child_name | default('your child')", "family.child_name"))
+    out = tmp_path / "packs"
+    code, stdout, err = run("--org", org, "batch", "riverside-adoption", org / "families.csv",
+                            "--out", out, "--jobs", "1", "--no-progress")
+    assert code == 0, err
+    assert "not a tagged PDF" in err and "active content removed" in err
+    assert stdout.strip().endswith("3 packs: 3 built, 0 unchanged, 0 failed")
