@@ -34,13 +34,16 @@ def check_target(out_dir, inputs) -> None:
         if item is None:
             continue
         real = Path(item).resolve()
-        if out == real or real in out.parents:
-            raise OutputError(f"{out_dir}: the output folder may not be inside {real.name}/, "
-                              f"which the build reads ({display(item)}); choose a folder "
-                              "elsewhere")
-        if out in real.parents:
-            raise OutputError(f"{out_dir}: the output folder may not hold {display(item)}, which "
+        shown = display(item) + ("/" if real.is_dir() else "")
+        if out == real:
+            raise OutputError(f"{out_dir}: the output folder may not be {shown}, which the "
+                              "build reads; choose a folder elsewhere")
+        if real in out.parents:
+            raise OutputError(f"{out_dir}: the output folder may not be inside {shown}, which "
                               "the build reads; choose a folder elsewhere")
+        if out in real.parents:
+            raise OutputError(f"{out_dir}: the output folder may not hold {shown}, which the "
+                              "build reads; choose a folder elsewhere")
 
 
 def display(path) -> str:
