@@ -133,6 +133,9 @@ def main(argv=None) -> int:
 
             if args.base_url and not args.base_url.startswith(("https://", "http://")):
                 raise ContentError.single("--base-url", "must start with https:// or http://")
+            from kit.output import check_target
+
+            check_target(args.out, places.roots)
             if args.command == "site":
                 site.site_command(places, args.kits, args.out, args.base_url)
             else:
@@ -169,7 +172,11 @@ def main(argv=None) -> int:
         return 0
     except KeyboardInterrupt:
         if args.command == "batch":  # packs finished before the interrupt are whole and kept
-            print("interrupted: the packs finished before the interrupt are kept (each one "
+            from kit.batch import Interrupted
+
+            exc = sys.exc_info()[1]
+            print(str(exc) if isinstance(exc, Interrupted) else
+                  "interrupted: the packs finished before the interrupt are kept (each one "
                   "whole); the other rows were not written. Run the same command again to "
                   "build the rest.", file=sys.stderr)
             return 130

@@ -18,6 +18,7 @@ MAX_IMAGE_BYTES = 20_000_000
 """Largest image file accepted."""
 MAX_FONT_BYTES = 20_000_000
 """Largest font file accepted."""
+_BUNDLED_FONTS = Path(__file__).resolve().parent.parent / "content" / "fonts"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg"}
 
 
@@ -181,12 +182,66 @@ def _load_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
             raise AssetError(f"SVG <style> refers to another file or address "
                              f"({_short(el.text)}); embed everything in it")
     try:
-        drawing = SvgRenderer(str(path)).render(root)
+        drawing = SvgRenderer(str(path), font_map=_svg_font_map(),
+                              external_reference_root=str(path.parent)).render(root)
     except Exception as exc:  # svglib raises many kinds; all mean "cannot draw this"
         raise AssetError(f"SVG cannot be drawn ({exc.__class__.__name__}: {exc})") from None
-    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
+    if drawing is None:
         raise AssetError("SVG has no size (give it width and height or a viewBox)")
+    import math
+
+    w, h = drawing.width, drawing.height
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (w, h)):
+        raise AssetError(f"SVG size is not a number ({w} x {h}); give it a width and height "
+                         "in numbers, or a viewBox")
+    if w <= 0 or h <= 0:
+        raise AssetError("SVG has no size (give it width and height or a viewBox)")
+    if w > MAX_SVG_POINTS or h > MAX_SVG_POINTS or min(w, h) < 0.01:
+        raise AssetError(f"SVG size {w:g} x {h:g} pt is absurd (at most {MAX_SVG_POINTS:,} pt "
+                         "a side); give it a real width and height")
     return ImageAsset(path, "svg", float(drawing.width), float(drawing.height), drawing, digest)
+
+
+MAX_SVG_POINTS = 14_400
+"""Largest SVG side accepted, in points (200 inches, the largest page a PDF may have)."""
+
+_FONT_MAP = None
+
+
+def _svg_font_map():
+    """svglib's font map, but one that never looks for font files or asks fontconfig (a
+    subprocess): text in an SVG gets one of the standard names while it is converted, and the
+    brand's font when it is drawn (draw())."""
+    global _FONT_MAP
+    if _FONT_MAP is None:
+        from svglib.fonts import FontMap
+        from svglib.svglib import DEFAULT_FONT_NAME
+
+        class _NoLookupFontMap(FontMap):
+            def find_font(self, font_name, weight="normal", style="normal"):
+                internal = FontMap.build_internal_name(font_name, weight, style)
+                entry = self._map.get(internal)
+                if entry is not None:
+                    return str(entry["rlgFont"]), bool(entry["exact"])
+                return DEFAULT_FONT_NAME, False
+
+            def use_fontconfig(self, *args, **kwargs):
+                return None, False
+
+        _FONT_MAP = _NoLookupFontMap()
+    return _FONT_MAP
+
+
+def _brand_text(node, font: str) -> None:
+    """Every text in a drawing in the given (brand) font."""
+    from reportlab.graphics.shapes import String
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, String):
+            item.fontName = font
+        stack.extend(getattr(item, "contents", []) or [])
 
 
 _URL = None
@@ -212,6 +267,7 @@ def draw(canv, asset: ImageAsset, x: float, y: float, w: float, h: float) -> Non
     if asset.kind == "svg":
         d = asset.data
         d.initialFontName = canv._fontname  # the brand font, not Helvetica (never embedded)
+        _brand_text(d, canv._fontname)
         canv.saveState()
         canv.translate(x, y)
         canv.scale(w / d.width, h / d.height)
@@ -241,12 +297,22 @@ def check_font(path: Path) -> str:
             struct_error) as exc:
         if size == 0:
             reason = "the file is empty"
+        elif isinstance(exc, (struct_error, IndexError)):
+            reason = "damaged file: its tables refer to data that is not there"
         elif isinstance(exc, KeyError):
             reason = f"its '{exc.args[0]}' table is missing"
         else:  # ReportLab's messages name the file by its full path: keep only its name
             reason = _reason(exc).replace(f'"{path}"', "").replace(str(path), path.name)
             reason = " ".join(reason.replace("corrupt TTF file", "damaged file:").split())
         raise AssetError(f"'{path.name}' is not a usable TrueType font: {reason} (use a .ttf "
+                         "file; fonts with PostScript outlines, .otf, are not supported)") from None
+    from .fontcheck import FontProblem, validate_font
+
+    try:  # every table and glyph, and a test subset: a damaged font fails here, not mid-build
+        if _BUNDLED_FONTS not in path.resolve().parents:  # the bundled ones are tested
+            validate_font(path.read_bytes())
+    except FontProblem as exc:
+        raise AssetError(f"'{path.name}' is not a usable TrueType font: {exc} (use a .ttf "
                          "file; fonts with PostScript outlines, .otf, are not supported)") from None
     pdfmetrics.registerFont(font)
     return name

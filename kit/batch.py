@@ -9,7 +9,6 @@ go to a store (kit/store.py) and a manifest.csv (kit/manifest.py) describes them
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -18,22 +17,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, Problem, display_path
-from .text import slug
-
-MAX_ROWS = 100_000
-"""Most rows a families file may have."""
-
-
-@dataclass
-class Row:
-    """One family: its number (1 = first data row), line in the file, and values."""
-
-    number: int
-    line: int
-    values: dict[str, str]
-    name: str = ""
-
+from .errors import ContentError, display_path
+from .families import MAX_ROWS, Row, read_families  # noqa: F401 (also used from here)
 
 @dataclass
 class Summary:
@@ -47,79 +32,6 @@ class Summary:
         total = len(self.built) + len(self.unchanged) + len(self.failed)
         return (f"{total} packs: {len(self.built)} built, {len(self.unchanged)} unchanged, "
                 f"{len(self.failed)} failed")
-
-
-def read_families(path: Path, name_column: str | None) -> tuple[list[Row], str,
-                                                               dict[int, Problem]]:
-    """Rows of a families file, the column that names each pack, and problems by row number."""
-    shown = display_path(path)
-    if not path.is_file():
-        raise ContentError.single(path, "families file not found")
-    if path.suffix.lower() in (".yaml", ".yml"):
-        rows = _yaml_rows(path)
-    elif path.suffix.lower() == ".csv":
-        rows = _csv_rows(path)
-    else:
-        raise ContentError.single(path, "families file must be .csv, .yaml or .yml")
-    if not rows:
-        raise ContentError.single(path, "families file has no rows")
-    if len(rows) > MAX_ROWS:
-        raise ContentError.single(path, f"more than {MAX_ROWS:,} rows")
-    columns = list(rows[0].values)
-    column = name_column or ("id" if "id" in columns else columns[0])
-    problems: dict[int, Problem] = {}
-    if name_column and all(name_column not in r.values for r in rows):
-        raise ContentError.single(path, f"no column '{name_column}' (columns: {', '.join(columns)})")
-    seen: dict[str, int] = {}
-    for row in rows:
-        value = (row.values.get(column) or "").strip()
-        row.name = slug(value, 60) if value else ""
-        if not value:
-            problems[row.number] = Problem(shown, row.line, 0, f"row {row.number}, column {column}",
-                                           "no value to name this family's pack")
-        elif row.name in seen:
-            problems[row.number] = Problem(shown, row.line, 0, f"row {row.number}, column {column}",
-                                           f"'{value}' names the same pack as row "
-                                           f"{seen[row.name]}")
-        else:
-            seen[row.name] = row.number
-    return rows, column, problems
-
-
-def _csv_rows(path: Path) -> list[Row]:
-    from .loader import read_text
-
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        return []
-    rows = []
-    for number, record in enumerate(reader, 1):
-        if None in record:
-            raise ContentError([Problem(display_path(path), reader.line_num, 0, f"row {number}",
-                                        "more cells than there are column headings")])
-        values = {k.strip(): (v or "").strip() for k, v in record.items() if k and k.strip()}
-        rows.append(Row(number, reader.line_num, values))
-    return rows
-
-
-def _yaml_rows(path: Path) -> list[Row]:
-    from .loader import load_yaml
-
-    source = load_yaml(path)
-    if not isinstance(source.data, list):
-        raise ContentError([source.problem((), "expected a list of families (one mapping each)")])
-    rows = []
-    for i, item in enumerate(source.data):
-        if not isinstance(item, dict):
-            raise ContentError([source.problem((i,), "expected a mapping of column: value")])
-        values = {}
-        for k, v in item.items():
-            if isinstance(v, (dict, list)):
-                raise ContentError([source.problem((i, k), "expected a single value")])
-            values[str(k)] = "" if v is None else str(v)
-        rows.append(Row(i + 1, source.mark((i,))[0], values))
-    return rows
 
 
 def fingerprint(places, kit_name: str, options, skip=()) -> str:
@@ -173,19 +85,32 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     from .content import load_pack
     from .store import open_store
 
+    pack = None
     try:  # the kit itself must be sound before any family is tried
-        load_pack(kit_name, places)
+        pack = load_pack(kit_name, places)
+        warnings = pack.warnings
     except ContentError as exc:
         own = [p for p in exc.problems if "family." not in p.message]
-        if own:
+        if [p for p in own if p.severity == "error"]:
             raise ContentError(own) from None
-    rows, column, problems = read_families(families, name_column)
+        warnings = [p for p in own if p.severity == "warning"]
+    for warning in warnings:  # said once for the kit; a warning never stops a batch
+        say(str(warning), file=sys.stderr)
+    table = read_families(families, name_column)
+    rows, column, problems = table.rows, table.column, table.problems
+    for warning in table.warnings:
+        say(str(warning), file=sys.stderr)
     summary = Summary()
     shown = display_path(families)
     for row in rows:
         if row.number in problems:
             summary.failed.append((row, [str(problems[row.number])]))
     store = open_store(out_dir)
+    if store.local_path() is not None:
+        from .output import check_target, remove_leftovers
+
+        check_target(store.local_path(), list(places.roots) + [places.kit(kit_name), families])
+        remove_leftovers(store.local_path())  # what an earlier, killed run left half-written
     store.prepare()
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()
@@ -212,9 +137,20 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
             run_rows = _local_rows
         for result in run_rows(job, todo, scheduler or jobs):
             _collect(result, summary, shown, bar)
+    except KeyboardInterrupt:
+        bar.close()
+        # a pack's input stamp is written last, with it: a stamp that matches means it is whole
+        done = sum(1 for row, key in todo if store.read(f".{row.name}.inputs") == key.encode())
+        raise Interrupted(f"interrupted: the packs finished before the interrupt are kept, each "
+                          f"one whole ({done} of the {len(todo)} this run was to build); the "
+                          f"other {len(todo) - done} were not written. Run the same command "
+                          "again to build the rest.") from None
     finally:
         bar.close()
     _save_memory(store)
+    for warning in _unused_columns(table, families, pack, places, kit_name, store, summary,
+                                   options):
+        say(str(warning), file=sys.stderr)
     summary.failed.sort(key=lambda item: item[0].number)
     for row, messages in summary.failed:
         summary.entries.append(manifest.Entry(row.number, row.name, status="failed",
@@ -227,6 +163,30 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     return summary
 
 
+def _unused_columns(table, families: Path, pack, places, kit_name, store, summary, options):
+    """Warnings for columns that neither a variable nor a form field of the kit uses."""
+    from .content import load_pack
+    from .families import unused_columns, used_variables
+
+    if pack is None and table.rows:
+        try:
+            pack = load_pack(kit_name, places, family=table.rows[0].values)
+        except ContentError:
+            return []
+    docs = [d for d in [pack.cover] + pack.documents if d is not None]
+    variables = used_variables([pack.kit_source.file] + [d.source.file for d in docs])
+    fields = None
+    built = summary.built + summary.unchanged
+    if getattr(options, "forms", True) and built:
+        from pypdf import PdfReader
+
+        data = store.read(f"{built[0]}.pdf")
+        if data:
+            fields = set((PdfReader(io.BytesIO(data)).get_fields() or {}).keys())
+    return unused_columns(table, display_path(families), variables, fields,
+                          [d.name for d in docs])
+
+
 def _local_rows(job: Job, todo, jobs: int | None):
     """The local backend: rows built by this machine's processes, yielded as they finish."""
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -235,11 +195,29 @@ def _local_rows(job: Job, todo, jobs: int | None):
         for row, key in todo:
             yield _build_row(*args, row, job.options, job.store, key)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+        try:
             futures = [pool.submit(_build_row, *args, row, job.options, job.store, key)
                        for row, key in todo]
             for future in as_completed(futures):
                 yield future.result()
+        except BaseException:  # Ctrl-C (or a bug): stop every worker now, not after the rows
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()  # a pack half-written stays in staging, never in place
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the workers itself)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C; the message says what was written before it."""
 
 
 MEMORY = ".layout-cache.json"

@@ -126,7 +126,7 @@ def load_layout_memory(path) -> None:
     import json
 
     try:
-        data = json.loads(path.read_text())
+        data = {} if path.is_symlink() else json.loads(path.read_text())
     except (OSError, ValueError):
         return
     if isinstance(data, dict):
@@ -136,13 +136,12 @@ def load_layout_memory(path) -> None:
 def save_layout_memory(path) -> None:
     """Keep the page counts for the next run (a cache: wrong or missing only costs time)."""
     import json
-    import os
 
-    try:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(_PAGES, sort_keys=True))
-        os.replace(tmp, path)
-    except OSError:
+    from .output import OutputError, write_files
+
+    try:  # atomically, and never through a link
+        write_files(path.parent, {path.name: json.dumps(_PAGES, sort_keys=True).encode()})
+    except OutputError:
         pass
 
 

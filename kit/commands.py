@@ -6,7 +6,8 @@ from pathlib import Path
 
 from . import content, readability, schema
 from .build import Options, build_pack
-from .output import remove_stale, write_files
+from .output import (check_target, remove_leftovers, remove_written, write_files,
+                     written_before)
 
 
 def editions(places, kit_name: str, language: str | None = None) -> list:
@@ -33,6 +34,8 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
     from .build import load_layout_memory, save_layout_memory
 
     packs = editions(places, kit_name, language)
+    check_target(out_dir, places.roots + [places.kit(kit_name)])
+    remove_leftovers(out_dir)  # what an earlier, killed run left half-written
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
     results = []
@@ -43,11 +46,12 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
         results.append(result)
     files = {name: data for result in results for name, data in result.files.items()}
     pages = {name: n for result in results for name, n in result.pages.items()}
-    written = write_files(out_dir, files)
+    written = write_files(out_dir, files, record=True)
     save_layout_memory(memory)
-    if options.documents:
-        for pack in packs:
-            remove_stale(out_dir / pack.name, set(written))
+    if options.documents:  # documents this tool wrote for the kit before that it no longer has
+        folders = tuple(f"{pack.name}/" for pack in packs)
+        remove_written(out_dir, {rel for rel in written_before(out_dir) if rel not in files
+                                 and rel.startswith(folders)})
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
         say(f"wrote {path} ({pages[rel]} pages)")

@@ -81,6 +81,9 @@ class Places:
         return dirs
 
     def kit(self, name: str) -> Path:
+        """The kit file a name (or a path to a .yaml file) means; ContentError for a name that
+        could leave the kits folder or could not name the pack's files."""
+        check_kit_name(name)
         if name.endswith((".yaml", ".yml")):
             return Path(name)
         for root in self.roots:
@@ -115,6 +118,19 @@ class Places:
         return any(r.resolve() in real.parents for r in self.roots)
 
 
+def check_kit_name(name: str) -> None:
+    """A kit name is a plain name (`my-kit`); a kit path's file name must make one too, since
+    it names the pack's files."""
+    import re
+
+    stem = Path(name).name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", stem) or \
+            stem.lower() in schema.RESERVED_NAMES:
+        raise ContentError.single(name, "not a kit name: use letters, digits, '-' and '_' (for "
+                                        "example my-kit), or a path to a kit's .yaml file whose "
+                                        "name is one")
+
+
 def _places(where) -> Places:
     return where if isinstance(where, Places) else Places(content=Path(where))
 
@@ -143,6 +159,10 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     if not kit_path.is_file():
         known = ", ".join(places.kits()) or "none"
         raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+    if not kit_name.endswith((".yaml", ".yml")) and not places.inside(kit_path):
+        raise ContentError([Problem(f"{display_path(kit_path.parent)}/{kit_path.name}", 0, 0, "",
+                                    "the kit file is a link to a file outside the content and "
+                                    "organisation folders; copy the file in")])
     kit_source = load_yaml(kit_path)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
@@ -240,6 +260,10 @@ def _load_included(entry, kit_path, places, kit_source, field_path, report):
         return None
     doc = Document(entry.name, kit_source, entry)
     doc.included = included
+    if included.removed:
+        report.add(kit_source.problem(
+            field_path + ("pdf",), f"'{entry.pdf}': active content removed, the pack carries "
+                                   f"none of it: {'; '.join(included.removed)}", "warning"))
     if not included.tagged:
         report.add(kit_source.problem(
             field_path + ("pdf",), f"'{entry.pdf}' is not a tagged PDF: screen readers cannot "
@@ -411,6 +435,11 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
                                                      f"'{kit.language}' in "
                                                      f"{display_path(dirs[-1])}/"))
         return None
+    if not any(d.resolve() in path.resolve().parents for d in dirs):
+        report.add(kit_source.problem(("language",), f"{display_path(path)} is a link to a file "
+                                                     "outside the content folder; copy the file "
+                                                     "in"))
+        return None
     try:
         source = load_yaml(path)
     except ContentError as exc:
@@ -454,6 +483,10 @@ def _load_brand(places, kit, kit_source, report):
         known = ", ".join(places.brands()) or "none"
         report.add(kit_source.problem(("brand",), f"no brand '{kit.brand}' "
                                                   f"(expected {display_path(path)}; brands: {known})"))
+        return None, None, brand_dir
+    if not places.inside(path):
+        report.add(kit_source.problem(("brand",), f"{display_path(path)} is a link to a file "
+                                                  "outside the content folder; copy the file in"))
         return None, None, brand_dir
     try:
         source = load_yaml(path)

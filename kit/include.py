@@ -28,6 +28,8 @@ class IncludedPdf:
     pages: int
     sizes: list[tuple[float, float]] = field(default_factory=list)
     tagged: bool = False
+    removed: list[str] = field(default_factory=list)
+    """The active content taken out of it (kit/pdfsafe.py), for the warning."""
 
 
 def load_pdf(path: Path) -> IncludedPdf:
@@ -59,6 +61,9 @@ def load_pdf(path: Path) -> IncludedPdf:
             sizes.append((w, h))
             page.get_contents()  # decode now, so a broken stream fails here
         tagged = "/StructTreeRoot" in reader.trailer["/Root"]
+        from .pdfsafe import clean
+
+        data, removed = clean(data)  # everything the pack copies comes from the cleaned copy
     except AssetError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
@@ -67,7 +72,7 @@ def load_pdf(path: Path) -> IncludedPdf:
                          f"{' '.join(str(exc).split())[:160]})") from None
     except Exception as exc:  # pypdf's limit errors and other parse failures
         raise AssetError(f"PDF cannot be read ({exc.__class__.__name__})") from None
-    return IncludedPdf(path, data, count, sizes, tagged)
+    return IncludedPdf(path, data, count, sizes, tagged, removed)
 
 
 @dataclass

@@ -155,8 +155,9 @@ class _Builder:
         self.count = 0
         self.chars = 0
         self.seen: set[int] = set()
-        self.aliased = False
-        """Whether a node has been used a second time (an alias), for naming the cause."""
+        self.alias_nodes = self.alias_chars = 0
+        """Values and characters built again through an alias ('*name'): the cause, if most."""
+        self.inside_alias = 0
 
     def fail(self, node, message: str, path: tuple = ()) -> ContentError:
         from .errors import format_path
@@ -165,13 +166,21 @@ class _Builder:
                                      node.start_mark.column + 1, format_path(path), message)])
 
     def build(self, node, path: tuple, depth: int):
+        again = id(node) in self.seen
+        self.inside_alias += again
+        try:
+            return self._build(node, path, depth)
+        finally:
+            self.inside_alias -= again
+
+    def _build(self, node, path: tuple, depth: int):
         self.count += 1
-        if id(node) in self.seen:
-            self.aliased = True
-        else:
-            self.seen.add(id(node))
+        self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             self.chars += len(node.value)
+        if self.inside_alias:
+            self.alias_nodes += 1
+            self.alias_chars += len(node.value) if isinstance(node, yaml.ScalarNode) else 0
         if self.count > MAX_NODES or self.chars > MAX_EXPANDED_CHARS:
             # Aliases share one node, so the node's own mark is the anchor, and the full path
             # runs deep into the expansion: point at the top-level field being read instead.
@@ -179,7 +188,9 @@ class _Builder:
             line, col = self.source.marks.get(top, (1, 1)) if top else (1, 1)
             amount = (f"more than {MAX_NODES:,} values" if self.count > MAX_NODES else
                       f"more than {MAX_EXPANDED_CHARS:,} characters of text")
-            if self.aliased:
+            if (self.alias_nodes * 2 > self.count) if self.count > MAX_NODES else \
+                    (self.alias_chars * 2 > self.chars):
+                # most of it comes from aliases: that is the cause
                 message = (f"{amount} once its aliases ('*name') are expanded; this looks "
                            "like an alias bomb ('billion laughs'): repeat fewer aliases, or "
                            "split the content into several documents")

@@ -2,6 +2,11 @@
 
 Everything is written into a fresh folder beside the output first; only when all of it is on
 disk are the finished files moved into place, each by an atomic rename.
+
+The output folder can never hurt anything else: it may not be, hold or lie inside a folder or
+file the build reads (check_target); nothing is written through a link inside it; and the only
+files ever deleted there are ones this tool wrote before, listed in its manifest
+(`.make_kit-files.json`). A staging folder left by a killed run is removed by the next one.
 """
 from __future__ import annotations
 
@@ -16,11 +21,142 @@ class OutputError(Exception):
     """The output folder cannot be written (exit status 2: the user's environment)."""
 
 
-def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write {relative path: bytes} under out_dir atomically; return the final paths."""
+MANIFEST = ".make_kit-files.json"
+"""The files this tool wrote in an output folder: the only ones it may delete there."""
+STAGING_MARK = ".make_kit-staging"
+"""Written first into every staging folder, so a later run knows the folder is its own."""
+
+
+def check_target(out_dir, inputs) -> None:
+    """Refuse an output folder that is, holds or lies inside any input folder or file."""
+    out = Path(out_dir).resolve()
+    for item in inputs:
+        if item is None:
+            continue
+        real = Path(item).resolve()
+        shown = display(item) + ("/" if real.is_dir() else "")
+        if out == real:
+            raise OutputError(f"{out_dir}: the output folder may not be {shown}, which the "
+                              "build reads; choose a folder elsewhere")
+        if real in out.parents:
+            raise OutputError(f"{out_dir}: the output folder may not be inside {shown}, which "
+                              "the build reads; choose a folder elsewhere")
+        if out in real.parents:
+            raise OutputError(f"{out_dir}: the output folder may not hold {shown}, which the "
+                              "build reads; choose a folder elsewhere")
+
+
+def display(path) -> str:
+    from .errors import display_path
+
+    return display_path(path)
+
+
+def _safe_parts(rel: str) -> list[str]:
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") or "\0" in p
+                                                    for p in parts):
+        raise OutputError(f"refusing to write '{rel}': not a plain name inside the output folder")
+    return parts
+
+
+def _no_links(out_dir: Path, rel: str) -> None:
+    """Refuse to write through a link: no folder between out_dir and the file may be one."""
+    here = out_dir
+    for part in _safe_parts(rel)[:-1]:
+        here = here / part
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            raise OutputError(f"{here}: is a link or not a folder; the output is never written "
+                              "through a link (remove it, or choose another output folder)")
+
+
+def written_before(out_dir: Path) -> set[str]:
+    """The files this tool wrote in out_dir (from its manifest); empty when there is none."""
+    import json
+
+    path = out_dir / MANIFEST
+    try:
+        if path.is_symlink():
+            return set()
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {x for x in data if isinstance(x, str)} if isinstance(data, list) else set()
+
+
+def remove_written(out_dir: Path, names) -> list[str]:
+    """Delete files this tool wrote in out_dir (only those in its manifest, only plain files,
+    never through a link); update the manifest; return what was removed."""
+    known = written_before(out_dir)
+    removed = []
+    for rel in sorted(set(names) & known):
+        try:
+            _no_links(out_dir, rel)
+        except OutputError:
+            continue
+        path = out_dir / rel
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+        removed.append(rel)
+    if removed:
+        _write_manifest(out_dir, known - set(removed))
+    return removed
+
+
+def _write_manifest(out_dir: Path, names: set[str]) -> None:
+    import json
+
+    write_files(out_dir, {MANIFEST: json.dumps(sorted(names), indent=0).encode()})
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove staging folders a killed run left in out_dir (only folders with this tool's mark,
+    holding nothing but plain files and folders)."""
+    try:
+        candidates = [p for p in out_dir.iterdir() if p.name.startswith(".partial-")]
+    except OSError:
+        return
+    for folder in candidates:
+        mark = folder / STAGING_MARK
+        if folder.is_symlink() or not folder.is_dir() or mark.is_symlink() or not mark.is_file():
+            continue
+        try:
+            if _alive(int(mark.read_text() or 0)):  # another run, still writing
+                continue
+        except (OSError, ValueError):
+            continue
+        if any(p.is_symlink() for p in folder.rglob("*")):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is someone else's
+        return True
+    return True
+
+
+def write_files(out_dir: Path, files: dict[str, bytes], record: bool = False) -> list[Path]:
+    """Write {relative path: bytes} under out_dir atomically; return the final paths. With
+    `record`, the files join the folder's manifest of files this tool wrote."""
+    for rel in files:
+        _no_links(out_dir, rel)
+    if record:
+        import json
+
+        files = dict(files)
+        files[MANIFEST] = json.dumps(sorted(written_before(out_dir) | set(files)),
+                                     indent=0).encode()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
+        (staging / STAGING_MARK).write_text(str(os.getpid()))
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the output folder: {exc.strerror}") from None
     try:
@@ -33,21 +169,17 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 os.fsync(fh.fileno())
         written = []
         for rel in files:
+            if rel == MANIFEST:
+                continue
             final = out_dir / rel
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, final)
             written.append(final)
+        if MANIFEST in files:  # last: it lists only what is really there
+            os.replace(staging / MANIFEST, out_dir / MANIFEST)
         return written
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the output ({exc.strerror}); "
                           "the previous output is unchanged") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def remove_stale(folder: Path, keep: set[Path]) -> None:
-    """Remove PDFs in a per-document folder that this build no longer produces."""
-    if folder.is_dir():
-        for p in folder.glob("*.pdf"):
-            if p not in keep:
-                p.unlink()

@@ -566,7 +566,8 @@ class PdfEntry(Model):
     def name(self) -> str:
         from .text import slug
 
-        return self.id or slug(self.pdf.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        name = self.id or slug(self.pdf.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        return f"{name}-pdf" if name in RESERVED_NAMES else name  # con.pdf, nul.pdf, ...
 
 
 DocumentEntry = Annotated[

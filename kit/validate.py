@@ -83,7 +83,8 @@ def describe(value) -> str:
 
 def _data_path(loc: tuple) -> tuple:
     # Discriminator tags ("block:p", "entry:item") are not part of the user's data.
-    return tuple(part for part in loc if not (isinstance(part, str) and ":" in part))
+    return tuple(part for part in loc
+                 if not (isinstance(part, str) and part.startswith(("block:", "entry:"))))
 
 
 def _problem(source: Source, model, error: dict) -> Problem:

@@ -1,14 +1,16 @@
 """Variables in content text: `{{ org.name }}`, `{{ family.child_name }}` and the like.
 
-Templates run in Jinja2's sandbox with strict undefined variables. Values are data: inline
+Templates run in Jinja2's sandbox with strict undefined variables, and with limits on what
+they may cost (kit/bounds.py), counted across each document. Values are data: inline
 marks in them (`*`, `[`, `]`) are escaped so a family name cannot turn text bold or make a
 link, and the whole text is escaped again before ReportLab sees it (kit/text.py).
 """
 from __future__ import annotations
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from .bounds import BoundedEnvironment, TemplateLimit, end_budget, finalize_hook, new_budget
 from .errors import Problem
 from .loader import Source
 
@@ -21,8 +23,8 @@ def _finalize(value):
     return str(value).translate(_MARKS)
 
 
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                            finalize=_finalize, keep_trailing_newline=True)
+_ENV = BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                          finalize=finalize_hook(_finalize), keep_trailing_newline=True)
 
 
 def has_template(text: str) -> bool:
@@ -53,13 +55,23 @@ def render_source(source: Source, variables: dict, problems: list[Problem]):
             return [walk(v, path + (i,)) for i, v in enumerate(value)]
         return value
 
-    return walk(source.data, ())
+    token = new_budget()  # one budget for all the templates of this document
+    try:
+        return walk(source.data, ())
+    finally:
+        end_budget(token)
 
 
 def render_text(text: str, variables: dict, source: Source, path: tuple,
                 problems: list[Problem]) -> str:
     try:
         return _ENV.from_string(text).render(**variables)
+    except TemplateLimit as exc:
+        message = f"template too costly: {exc}"
+    except RecursionError:
+        message = "template too costly: calls nested too deep"
+    except MemoryError:
+        message = "template too costly: it needs more memory than there is"
     except SecurityError as exc:
         message = f"not allowed in a template: {exc}"
     except jinja2.UndefinedError as exc:

@@ -133,7 +133,42 @@ def _unbreakable_runs(root: Path) -> None:
         f"layout: worksheet\ntitle: T\nprompts:\n  - label: L\n    hint: {word}\n")
 
 
+def _inputs_link_out(root: Path) -> None:
+    """The brand file and the strings reached through links to files outside the content."""
+    outside = root.parent / "outside"
+    outside.mkdir()
+    for rel in ("brands/plain/brand.yaml", "en/strings.yaml"):
+        target = outside / rel.replace("/", "_")
+        shutil.move(root / rel, target)
+        (root / rel).symlink_to(target)
+
+
+def _font_damaged(root: Path) -> None:
+    """A brand font that ReportLab opens but whose glyphs point past the end of its data."""
+    fonts = Path(__file__).resolve().parent.parent / "content" / "fonts"
+    brand = root / "brands" / "plain"
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(fonts / f"AtkinsonHyperlegibleNext-{face}.ttf", brand / f"{face}.ttf")
+    raw = bytearray((brand / "Bold.ttf").read_bytes())
+    offset, length = next((o, n) for tag, _, o, n in _table_records(bytes(raw)) if tag == b"glyf")
+    for i in range(offset + length // 2, offset + length // 2 + 400):  # noise in the outlines
+        raw[i] = (i * 7919) % 256
+    (brand / "Bold.ttf").write_bytes(bytes(raw))
+    with open(brand / "brand.yaml", "a") as fh:
+        fh.write("fonts: {regular: Regular.ttf, bold: Bold.ttf, italic: Italic.ttf, "
+                 "bold_italic: BoldItalic.ttf}\n")
+
+
+def _table_records(raw: bytes):
+    import struct
+
+    count = struct.unpack(">H", raw[4:6])[0]
+    return [struct.unpack(">4sLLL", raw[12 + 16 * i:28 + 16 * i]) for i in range(count)]
+
+
 GENERATED = {
+    "inputs-link-escape": _inputs_link_out,
+    "font-damaged-glyphs": _font_damaged,
     "unbreakable-runs": _unbreakable_runs,
     "yaml-control-characters": _control_characters,
     "yaml-long-plain-list": _long_plain_list,
@@ -190,10 +225,10 @@ def run(root: Path, *args) -> tuple[int, str, str]:
 @pytest.mark.parametrize("name", case_names())
 def test_bad_input_case(name, sample_root, request):
     prepare(name, sample_root)
-    out_dir = sample_root / "out"
+    out_dir = sample_root.parent / "out"
     out_dir.mkdir()
     (out_dir / "sample.pdf").write_bytes(b"previous pack")
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     expected_file = CASES / f"{name}.expected"
     if request.config.getoption("--update-golden") and not expected_file.exists():
         expected_file.write_text(err)

@@ -19,9 +19,9 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def test_build_writes_pack_and_documents_and_exits_0(sample_root):
-    code, out, err = run(sample_root, "build", "sample", "--out", "out")
+    code, out, err = run(sample_root, "build", "sample", "--out", "../out")
     assert code == 0, err
-    files = digests(sample_root / "out")
+    files = digests(sample_root.parent / "out")
     assert "sample.pdf" in files and "sample/handout.pdf" in files
     assert "wrote" in out
 
@@ -60,17 +60,17 @@ def test_source_date_epoch_sets_the_date(sample_root, monkeypatch):
 
 
 def test_failed_build_leaves_previous_output_untouched(sample_root):
-    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
-    before = digests(sample_root / "out")
+    assert run(sample_root, "build", "sample", "--out", "../out")[0] == 0
+    before = digests(sample_root.parent / "out")
     (sample_root / "en" / "documents" / "checklist.yaml").write_text("layout: checklist\n")
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     assert code == 2 and "nothing was written" in err
-    assert digests(sample_root / "out") == before
+    assert digests(sample_root.parent / "out") == before
 
 
 def test_write_failure_midway_leaves_previous_output_untouched(sample_root, monkeypatch):
-    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
-    before = digests(sample_root / "out")
+    assert run(sample_root, "build", "sample", "--out", "../out")[0] == 0
+    before = digests(sample_root.parent / "out")
     doc = sample_root / "en" / "documents" / "references.yaml"
     doc.write_text(doc.read_text().replace("Attachment and loss", "Changed"))
     calls = {"n": 0}
@@ -86,20 +86,20 @@ def test_write_failure_midway_leaves_previous_output_untouched(sample_root, monk
         return real_open(file, mode, *a, **kw)
 
     monkeypatch.setattr(builtins, "open", failing_open)
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     monkeypatch.setattr(builtins, "open", real_open)
     assert code == 2, err
     assert "No space left on device" in err and "previous output is unchanged" in err
-    assert digests(sample_root / "out") == before
-    assert not [p for p in (sample_root / "out").iterdir() if p.name.startswith(".partial")]
+    assert digests(sample_root.parent / "out") == before
+    assert not [p for p in (sample_root.parent / "out").iterdir() if p.name.startswith(".partial")]
 
 
 def test_unwritable_output_folder_is_a_clear_error(sample_root):
-    blocker = sample_root / "out"
+    blocker = sample_root.parent / "out"
     blocker.write_text("a file where the folder should be")
-    code, _, err = run(sample_root, "build", "sample", "--out", "out/inside")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out/inside")
     assert code == 2
-    assert err.startswith("error: out/inside: cannot write the output folder")
+    assert err.startswith("error: ../out/inside: cannot write the output folder")
 
 
 def test_internal_error_is_exit_1_without_traceback(sample_root, monkeypatch):
@@ -109,11 +109,11 @@ def test_internal_error_is_exit_1_without_traceback(sample_root, monkeypatch):
         raise ZeroDivisionError("simulated bug")
 
     monkeypatch.setattr(kit.build, "render", boom)
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     assert code == 1
     assert "internal error: ZeroDivisionError: simulated bug" in err
     assert "Traceback" not in err
-    assert not (sample_root / "out" / "sample.pdf").exists()
+    assert not (sample_root.parent / "out" / "sample.pdf").exists()
 
 
 def test_list_and_check(sample_root):
@@ -142,8 +142,8 @@ def test_large_print_reflows_without_errors(sample_root, size):
 
 
 def test_interrupted_build_leaves_previous_output_untouched(sample_root, monkeypatch):
-    assert run(sample_root, "build", "sample", "--out", "out")[0] == 0
-    before = digests(sample_root / "out")
+    assert run(sample_root, "build", "sample", "--out", "../out")[0] == 0
+    before = digests(sample_root.parent / "out")
     import kit.output
 
     real = kit.output.os.replace
@@ -156,8 +156,8 @@ def test_interrupted_build_leaves_previous_output_untouched(sample_root, monkeyp
         return real(src, dst)
 
     monkeypatch.setattr(kit.output.os, "replace", interrupt_on_second)
-    code, _, err = run(sample_root, "build", "sample", "--out", "out")
+    code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     assert code == 2
     assert err == "interrupted: nothing was written; the previous output is unchanged.\n"
-    assert digests(sample_root / "out") == before
-    assert not [p for p in (sample_root / "out").iterdir() if p.name.startswith(".partial")]
+    assert digests(sample_root.parent / "out") == before
+    assert not [p for p in (sample_root.parent / "out").iterdir() if p.name.startswith(".partial")]
