@@ -71,6 +71,11 @@ class Node:
     attached: bool = False
     drawn: bool = False
     """Whether its content has been drawn once (a repeated table header is then an artifact)."""
+    late: bool = False
+    """Read after everything else in its parent (the crisis notice a page footer carries is
+    heard at the end of its document, not between two pages of it)."""
+    tail: list = field(default_factory=list)
+    """Late kids, in the order they were attached."""
 
 
 class Tagger:
@@ -88,6 +93,14 @@ class Tagger:
         """The Form element of the field about to be created."""
         self.titles: dict[str, str] = {}
         """Bookmark keys and what they point to, to describe links."""
+        self.links: list[tuple[object, Node, str | None]] = []
+        """Each link annotation, its Link element and the bookmark it goes to (if internal)."""
+        self.link_queue: dict[str, list[Node]] = {}
+        """Link elements of the paragraph being drawn, by target, waiting for their
+        annotations."""
+        self.claimed: set[tuple[int, str]] = set()
+        self.whole_links: dict[int, Node] = {}
+        """The Link element of each paragraph that is one link from end to end."""
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -103,13 +116,27 @@ class Tagger:
         if node.parent is None:
             node.parent = self.part or self.root
         self.attach(node.parent)
-        node.parent.kids.append(node)
+        (node.parent.tail if node.late else node.parent.kids).append(node)
         node.attached = True
+
+    def once(self, what: str) -> bool:
+        """True the first time `what` is asked for in the current document, then False: for
+        page furniture that is real content once per document and an artifact elsewhere."""
+        key = (id(self.part), what)
+        if key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
 
     # -- marked content ----------------------------------------------------------------------
 
     def begin(self, canv, node: Node) -> None:
         """Start marked content owned by node on the current page."""
+        canv.addLiteral(self.mark(canv, node))
+        self.current.append(node)
+
+    def mark(self, canv, node: Node) -> str:
+        """A new marked-content item owned by node: the operator that opens it."""
         self.attach(node)
         page = canv.getPageNumber() - 1
         mcids = self.mcids.setdefault(page, [])
@@ -117,8 +144,13 @@ class Tagger:
         mcids.append(node)
         node.kids.append((page, mcid))
         node.drawn = True
-        canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
-        self.current.append(node)
+        return f"/{node.role} <</MCID {mcid}>> BDC"
+
+    def unmark(self, canv, node: Node) -> None:
+        """Take back the last item `mark` gave node (it was left empty)."""
+        page = canv.getPageNumber() - 1
+        self.mcids[page].pop()
+        node.kids.pop()
 
     def end(self, canv) -> None:
         canv.addLiteral("EMC")
@@ -137,10 +169,14 @@ class Tagger:
         drawn when it was made."""
         owner = node or (self.current[-1] if self.current else self.part or self.root)
         if role == "Link":
-            owner = Node("Link", owner)
-            self.attach(owner)
-        else:
-            self.attach(owner)
+            target = link_target(annotation)
+            queue = self.link_queue.get(target[1] or "")
+            if queue:
+                owner = queue.pop(0)  # the Link element that holds this link's text
+            elif owner.role != "Link":
+                owner = Node("Link", owner)
+            self.links.append((annotation, owner, target[0]))
+        self.attach(owner)
         page = canv.getPageNumber() - 1
         self.annotations.append((page, annotation, name, owner))
 
@@ -160,6 +196,11 @@ class Tagger:
         def page_ref(index: int):
             return doc.Reference(pages[index])
 
+        for annotation, link, key in self.links:
+            title = self.titles.get(key) if key else None
+            if title:  # named by where it goes: a links list reads as a table of contents
+                link.title = title
+                annotation.Contents = title
         annotation_keys = {}
         next_key = len(pages)
         for page, annotation, name, owner in self.annotations:
@@ -171,7 +212,7 @@ class Tagger:
         def emit(node: Node) -> None:
             kids = PDFArray([])
             first_page = None
-            for kid in node.kids:
+            for kid in node.kids + node.tail:
                 if isinstance(kid, Node):
                     emit(kid)
                     kids.sequence.append(ref(kid))
@@ -233,6 +274,18 @@ class Tagger:
             annotation.otherkw["StructParent"] = key
 
 
+def link_target(annotation) -> tuple[str | None, str | None]:
+    """A link annotation's bookmark key (for a link inside the pack) and its target as a
+    paragraph's `href` writes it ("#key" or the address)."""
+    if isinstance(annotation, PDFDictionary):
+        action = annotation.dict.get("A")
+        uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
+        return None, (getattr(uri, "s", None) if uri is not None else None)
+    dest = getattr(annotation, "Destination", None)
+    key = str(getattr(dest, "name", "") or "").removeprefix("/")
+    return (key or None), ("#" + key if key else None)
+
+
 def tagger_of(canv) -> Tagger | None:
     state = getattr(canv, "kit_state", None)
     return getattr(state, "tagger", None)
@@ -289,6 +342,20 @@ class Tag(Flowable):
             tagger.begin_artifact(canv)
             self.flowable.drawOn(canv, x, y, _sW)
             tagger.end_artifact(canv)
+        elif self.node.role != "Link" and _has_links(self.flowable) \
+                and self.flowable.blPara.kind == 0:
+            # one style throughout: the whole paragraph is the link's text
+            link = tagger.whole_links.setdefault(id(self.node), Node("Link", self.node))
+            tagger.begin(canv, link)
+            self.flowable.drawOn(canv, x, y, _sW)
+            tagger.end(canv)
+        elif self.node.role != "Link" and _has_links(self.flowable):
+            # the paragraph marks its own text, so that each link's words belong to its Link
+            self.flowable._kit_node = self.node
+            try:
+                self.flowable.drawOn(canv, x, y, _sW)
+            finally:
+                self.flowable._kit_node = None
         else:
             tagger.begin(canv, self.node)
             self.flowable.drawOn(canv, x, y, _sW)
@@ -313,12 +380,104 @@ def keep_line_spaces(flowable) -> None:
                 frags[-1].text = frags[-1].text + " "
 
 
+def _has_links(flowable) -> bool:
+    return isinstance(flowable, Paragraph) and flowable.has_links
+
+
 class Paragraph(_Paragraph):
-    """A ReportLab Paragraph whose wrapped lines keep their word breaks in the PDF's text."""
+    """A ReportLab Paragraph whose wrapped lines keep their word breaks in the PDF's text, and
+    whose links' words are the content of their Link elements."""
+
+    _kit_node = None
+    _kit_marks = None
+    has_links = False
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.has_links = any(getattr(f, "link", None) for f in self.frags)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.has_links = self.has_links
+        return parts
 
     def draw(self):
         keep_line_spaces(self)
-        super().draw()
+        tagger = tagger_of(self.canv)
+        if tagger is None or self._kit_node is None:
+            return super().draw()
+        code = self.canv._code
+        start = len(code)
+        self._kit_marks = _LinkMarks(tagger, self.canv, self._kit_node)
+        try:
+            super().draw()
+        finally:
+            self._kit_marks = None
+            tagger.link_queue.clear()
+        # what it drew outside its text (link underlines, backgrounds) is decoration
+        text = next((i for i in range(len(code) - 1, start - 1, -1)
+                     if code[i].startswith("BT")), None)
+        if text is not None and text - start > 1 and code[start] == "q":
+            code.insert(text, "EMC")
+            code.insert(start + 1, "/Artifact BMC")
+
+    def beginText(self, x, y):
+        tx = super().beginText(x, y)
+        if self._kit_marks is not None:
+            self._kit_marks.start(tx)
+        return tx
+
+
+class _LinkMarks:
+    """Marked content inside one paragraph's text object: the paragraph's own words, then
+    each link's words as the content of a Link element (BDC/EMC nest inside BT/ET)."""
+
+    def __init__(self, tagger: Tagger, canv, node: Node):
+        self.tagger, self.canv, self.node = tagger, canv, node
+        self.links: dict = {}
+        self.open: tuple[int, Node] | None = None
+
+    def start(self, tx) -> None:
+        self.tx = tx
+        tx._linkRecord = self.record
+        self._open(self.node)
+        get_code = tx.getCode
+
+        def code():
+            self._close()
+            return get_code()
+
+        tx.getCode = code
+
+    def record(self, link, event: str) -> None:
+        if event == "start":
+            shown = self.tx._code.pop()  # the link's first words, already written
+            self._close()
+            node = self.links.get(link)
+            if node is None:
+                node = self.links[link] = Node("Link", self.node)
+            self.tagger.link_queue.setdefault(link[1], []).append(node)
+            self._open(node)
+            self.tx._code.append(shown)
+        else:
+            self._close()
+            self._open(self.node)
+
+    def _open(self, node: Node) -> None:
+        self.open = (len(self.tx._code), node)
+        self.tx._code.append(self.tagger.mark(self.canv, node))
+
+    def _close(self) -> None:
+        if self.open is None:
+            return
+        index, node = self.open
+        self.open = None
+        if any(op.endswith(("Tj", "TJ", "Tj T*", "TJ T*")) for op in self.tx._code[index + 1:]):
+            self.tx._code.append("EMC")
+        else:  # nothing was shown in it: no empty item
+            del self.tx._code[index]
+            self.tagger.unmark(self.canv, node)
 
 
 class LayoutTable(TableRenderCB):
