@@ -59,9 +59,12 @@ class Context:
 class DocumentStart(Flowable):
     """Where a document begins: its Part, bookmark, outline entry and running-header title."""
 
-    def __init__(self, name: str, title: str, header_title: str, crisis: bool):
+    def __init__(self, name: str, title: str, header_title: str, crisis: bool,
+                 crisis_box: bool = False):
         super().__init__()
         self.name, self.title, self.header_title, self.crisis = name, title, header_title, crisis
+        self.crisis_box = crisis_box
+        """Whether the document prints the crisis notice as a box in its own text."""
         self.width = self.height = 0
 
     def wrap(self, aw, ah):
@@ -242,7 +245,9 @@ def crisis_notice(ctx: Context) -> Flowable:
     theme, crisis = ctx.theme, ctx.kit.crisis
     s = theme.body_size
     box = Node("Div")
-    rows = [[plain_para(ctx, crisis.heading, "crisis-title", box)]]
+    # a heading, so heading navigation finds it (not a bookmark: it would crowd the outline)
+    title = Tag(Paragraph(escape(crisis.heading), ctx.style("crisis-title")), Node("H2", box))
+    rows = [[title]]
     rows += [[plain_para(ctx, line, "crisis-line", box)] for line in crisis.lines]
     t = table(ctx, rows, [theme.frame_width],
               [("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
@@ -405,11 +410,25 @@ def blocks(ctx: Context, items) -> list:
 
 def document_head(ctx: Context, doc) -> list:
     """The start of every document: its marker, title and summary."""
-    out = [DocumentStart(ctx.doc_name, doc.title, doc.short_title or doc.title, doc.crisis_notice),
+    out = [DocumentStart(ctx.doc_name, doc.title, doc.short_title or doc.title, doc.crisis_notice,
+                         _has_crisis_box(doc)),
            heading(ctx, doc.title, 1)]
     if doc.summary:
         out.append(para(ctx, doc.summary, "summary"))
     return out
+
+
+def _has_crisis_box(value) -> bool:
+    """Whether a document (any of its fields, at any depth) holds a crisis_notice block."""
+    from pydantic import BaseModel
+
+    if isinstance(value, schema.CrisisNotice):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_crisis_box(v) for v in value)
+    if isinstance(value, BaseModel):
+        return any(_has_crisis_box(getattr(value, k)) for k in type(value).model_fields)
+    return False
 
 
 def document_tail(ctx: Context, doc) -> list:
