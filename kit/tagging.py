@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference,
                                       PDFString)
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.tables import TableRenderCB
 
@@ -342,24 +342,34 @@ class Tag(Flowable):
             tagger.begin_artifact(canv)
             self.flowable.drawOn(canv, x, y, _sW)
             tagger.end_artifact(canv)
-        elif self.node.role != "Link" and _has_links(self.flowable) \
-                and self.flowable.blPara.kind == 0:
-            # one style throughout: the whole paragraph is the link's text
-            link = tagger.whole_links.setdefault(id(self.node), Node("Link", self.node))
-            tagger.begin(canv, link)
-            self.flowable.drawOn(canv, x, y, _sW)
-            tagger.end(canv)
-        elif self.node.role != "Link" and _has_links(self.flowable):
-            # the paragraph marks its own text, so that each link's words belong to its Link
-            self.flowable._kit_node = self.node
-            try:
-                self.flowable.drawOn(canv, x, y, _sW)
-            finally:
-                self.flowable._kit_node = None
         else:
-            tagger.begin(canv, self.node)
-            self.flowable.drawOn(canv, x, y, _sW)
-            tagger.end(canv)
+            draw_tagged(canv, self.node, self.flowable, x, y, _sW)
+
+
+def draw_tagged(canv, node: Node, flowable, x: float, y: float, _sW=0) -> None:
+    """Draw a flowable as the content of node; a paragraph with links gives each link's
+    words to a Link element inside node."""
+    tagger = tagger_of(canv)
+    if tagger is None:
+        flowable.drawOn(canv, x, y, _sW)
+    elif node.role != "Link" and _has_links(flowable) and flowable.blPara.kind == 0:
+        # one style throughout: the whole paragraph is the link's text
+        link = tagger.whole_links.setdefault(id(node), Node("Link", node))
+        tagger.begin(canv, link)
+        flowable.drawOn(canv, x, y, _sW)
+        tagger.end(canv)
+    elif node.role != "Link" and _has_links(flowable):
+        # the paragraph marks its own text, so that each link's words belong to its Link
+        tagger.attach(node)
+        flowable._kit_node = node
+        try:
+            flowable.drawOn(canv, x, y, _sW)
+        finally:
+            flowable._kit_node = None
+    else:
+        tagger.begin(canv, node)
+        flowable.drawOn(canv, x, y, _sW)
+        tagger.end(canv)
 
 
 def keep_line_spaces(flowable) -> None:
@@ -523,9 +533,11 @@ class DataTable(LayoutTable):
     """A table of data: Table, TR, TH (with scope) and TD elements; header rows repeated on a
     continuation page are artifacts."""
 
-    def __init__(self, node: Node, header_rows: int = 1):
+    def __init__(self, node: Node, header_rows: int = 1, row_headers: int = 0):
         self.node = node
         self.header_rows = header_rows
+        self.row_headers = row_headers
+        """How many first columns head their rows (TH with /Scope /Row)."""
         self.rows: dict[int, Node] = {}
         self.cells: dict[tuple[int, int], Node] = {}
         self._open = None
@@ -548,8 +560,29 @@ class DataTable(LayoutTable):
             row = self.rows.get(key)
             if row is None:
                 row = self.rows[key] = Node("TR", self.node)
-            attrs = {"O": PDFName("Table"), "Scope": PDFName("Column")} if header else {}
-            cell = self.cells[(key, colNo)] = Node("TH" if header else "TD", row, attrs=attrs)
+            scope = "Column" if header else "Row" if colNo < self.row_headers else None
+            attrs = {"O": PDFName("Table"), "Scope": PDFName(scope)} if scope else {}
+            cell = self.cells[(key, colNo)] = Node("TH" if scope else "TD", row, attrs=attrs)
+        if isinstance(cellval, (list, tuple)) and len(cellval) == 1:
+            cellval = cellval[0]
+        if isinstance(cellval, Spacer):  # an empty cell (a grid's corner)
+            t.attach(cell)
+            self._open = None
+            return
+        if getattr(cellval, "tags_itself", False):  # a tick box: its Form goes in the cell
+            t.attach(cell)
+            if not cellval.node.attached:
+                cellval.node.parent = cell
+            self._open = None
+            return
+        if _has_links(cellval) and cellval.blPara.kind != 0:
+            t.attach(cell)
+            cellval._kit_node = cell  # the paragraph marks its words and its links' words
+            self._open = "links"
+            self._para = cellval
+            return
+        if _has_links(cellval):
+            cell = t.whole_links.setdefault(id(cell), Node("Link", cell))
         t.begin(T.canv, cell)
         self._open = "cell"
 
@@ -559,8 +592,10 @@ class DataTable(LayoutTable):
             return
         if self._open == "artifact":
             t.end_artifact(T.canv)
-        else:
+        elif self._open == "cell":
             t.end(T.canv)
+        elif self._open == "links":
+            self._para._kit_node = None
         self._open = None
 
     def _key(self, T, rowNo) -> int:

@@ -67,8 +67,8 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
     out.append(parts.plain_para(ctx, ctx.strings.prepared_by, "field-label", provider))
     out.append(parts.plain_para(ctx, ctx.brand.name, "box-title", provider))
     for line in ctx.brand.contact:
-        out.append(parts.plain_para(ctx, line, "cover-meta", provider))
+        out.append(parts.plain_para(ctx, line, "cover-meta", provider, links=True))
     if ctx.brand.website:
-        out.append(parts.plain_para(ctx, ctx.brand.website, "cover-meta", provider))
+        out.append(parts.plain_para(ctx, ctx.brand.website, "cover-meta", provider, links=True))
     out.append(parts.edition_line(ctx))
     return out

@@ -17,8 +17,9 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from kit import schema
 from kit.assets import draw as draw_asset
-from kit.tagging import DataTable, LayoutTable, Node, Paragraph, Tag, artifact, tagger_of
-from kit.text import escape, inline
+from kit.tagging import (DataTable, LayoutTable, Node, Paragraph, Tag, artifact, draw_tagged,
+                         tagger_of)
+from kit.text import escape, inline, link_addresses
 
 
 @dataclass
@@ -46,6 +47,11 @@ class Context:
 
     def style(self, name: str):
         return self.theme.styles[name]
+
+    @property
+    def addresses(self) -> tuple:
+        """The organisation's email and website: links wherever text prints them."""
+        return (self.brand.email, self.brand.website)
 
     def date(self, value) -> str:
         fmt = self.strings.date_format.replace("%B", self.strings.months[value.month - 1])
@@ -113,14 +119,19 @@ def heading(ctx: Context, text: str, level: int, style: str | None = None,
 def para(ctx: Context, text: str, style: str = "body", parent: Node | None = None,
          role: str = "P") -> Tag:
     """A paragraph of inline text (a P element, or another role such as Caption)."""
-    p = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
-                  ctx.style(style))
+    p = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval(),
+                         addresses=ctx.addresses), ctx.style(style))
     return Tag(p, Node(role, parent))
 
 
-def plain_para(ctx: Context, text: str, style: str, parent: Node | None = None) -> Tag:
-    """A paragraph printed exactly as written (titles, labels, lines of the crisis notice)."""
-    return Tag(Paragraph(escape(text), ctx.style(style)), Node("P", parent))
+def plain_para(ctx: Context, text: str, style: str, parent: Node | None = None,
+               links: bool = False) -> Tag:
+    """A paragraph printed exactly as written (titles, labels, lines of the crisis notice);
+    with `links`, the organisation's email and website in it are links."""
+    text = escape(text)
+    if links:
+        text = link_addresses(text, ctx.addresses, ctx.theme.colour("primary").hexval())
+    return Tag(Paragraph(text, ctx.style(style)), Node("P", parent))
 
 
 class BulletItem(Flowable):
@@ -174,11 +185,7 @@ class BulletItem(Flowable):
             c.restoreState()
             if tagger:
                 tagger.end(c)
-        if tagger:
-            tagger.begin(c, self.lbody)
-        self.body.drawOn(c, self.indent, 0)
-        if tagger:
-            tagger.end(c)
+        draw_tagged(c, self.lbody, self.body, self.indent, 0)
 
 
 def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight",
@@ -189,8 +196,8 @@ def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: s
                                     "ListNumbering": _name("Decimal" if numbered else "Disc")})
     out = []
     for n, text in enumerate(items, 1):
-        body = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
-                         ctx.style(style))
+        body = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval(),
+                                addresses=ctx.addresses), ctx.style(style))
         out.append(BulletItem(f"{n}." if numbered else "\u2022", body, s * 1.6,
                               ctx.theme.fonts.bold, s, ctx.theme.colour("primary"),
                               Node("LI", node)))
@@ -218,7 +225,8 @@ def callout(ctx: Context, kind: str, title: str | None, text: str | None, items)
         rows.append([para(ctx, text, "box-body", box)])
     if items:
         if kind == "try-this-week":
-            rows += [[tick_row(ctx, item, None, theme.frame_width - 24, parent=box)]
+            ticks = tick_list(box)
+            rows += [[tick_row(ctx, item, None, theme.frame_width - 24, parent=ticks)]
                      for item in items]
         else:
             rows += [[item] for item in bullet_list(ctx, list(items), style="box-body",
@@ -314,7 +322,7 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     if content.caption:
         out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
     out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
-                     spaceAfter=s * 1.0, structure=DataTable(node, 1)))
+                     spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1)))
     return out
 
 
@@ -457,18 +465,26 @@ def edition_line(ctx: Context) -> Tag:
 class TickBox(Flowable):
     """A square that prints empty (an artifact) and is a checkbox field (a Form) on screen."""
 
+    tags_itself = True
+    """In a data table's cell, its Form element goes in the cell's element."""
+
     def __init__(self, size: float, name: str | None, tooltip: str, colour,
                  parent: Node | None = None):
         super().__init__()
         self.size, self.name, self.tooltip, self.colour = size, name, tooltip, colour
         self.width = self.height = size
         self.node = Node("Form", parent)
+        self.holder = parent
+        """The element the box belongs to (a list item's label), there even with no field."""
 
     def wrap(self, aw, ah):
         return self.size, self.size
 
     def draw(self):
         c = self.canv
+        tagger = tagger_of(c)
+        if tagger is not None and self.holder is not None:
+            tagger.attach(self.node.parent or self.holder)
         with artifact(c):
             c.saveState()
             c.setStrokeColor(self.colour)
@@ -480,12 +496,20 @@ class TickBox(Flowable):
             state.checkbox(c, self)
 
 
+def tick_list(parent: Node | None = None) -> Node:
+    """The list element that tick rows are the items of."""
+    return Node("L", parent, attrs={"O": _name("List"), "ListNumbering": _name("None")})
+
+
 def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str = "box-body",
              tooltip: str | None = None, parent: Node | None = None) -> Table:
-    """A tick box beside inline text."""
+    """A tick box beside inline text: an item of the list `parent` (LI > Lbl, holding the
+    box's field, + LBody, holding the text)."""
     s = ctx.theme.body_size
-    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), parent)
-    return table(ctx, [[box, para(ctx, text, style, parent)]], [s * 2.0, width - s * 2.0],
+    item = Node("LI", parent if parent is not None else tick_list())
+    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), Node("Lbl", item))
+    return table(ctx, [[box, para(ctx, text, style, Node("LBody", item))]],
+                 [s * 2.0, width - s * 2.0],
                  [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -582,6 +606,6 @@ def spacer(ctx: Context, lines: float = 1.0) -> Spacer:
 
 
 __all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para",
-           "plain_para", "callout", "crisis_notice", "tick_row", "write_in", "TickBox",
+           "plain_para", "callout", "crisis_notice", "tick_list", "tick_row", "write_in", "TickBox",
            "WritingLines", "spacer", "edition_line", "colors", "KeepTogether", "Node", "Tag",
-           "table", "figure", "draw_asset", "tagger_of", "artifact"]
+           "table", "figure", "draw_asset", "tagger_of", "artifact", "Paragraph"]
