@@ -562,6 +562,9 @@ class DataTable(LayoutTable):
                 row = self.rows[key] = Node("TR", self.node)
             scope = "Column" if header else "Row" if colNo < self.row_headers else None
             attrs = {"O": PDFName("Table"), "Scope": PDFName(scope)} if scope else {}
+            span = (getattr(T, "_spanRanges", None) or {}).get((colNo, rowNo))
+            if span and span[2] > span[0]:
+                attrs = {"O": PDFName("Table"), **attrs, "ColSpan": span[2] - span[0] + 1}
             cell = self.cells[(key, colNo)] = Node("TH" if scope else "TD", row, attrs=attrs)
         if isinstance(cellval, (list, tuple)) and len(cellval) == 1:
             cellval = cellval[0]

@@ -21,6 +21,8 @@ from kit.tagging import (DataTable, LayoutTable, Node, Paragraph, Tag, artifact,
                          tagger_of)
 from kit.text import escape, inline, link_addresses
 
+from . import columns
+
 
 @dataclass
 class Context:
@@ -299,8 +301,13 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     theme = ctx.theme
     s = theme.body_size
     widths = content.widths or [1] * len(content.header)
-    total = sum(widths)
-    col_widths = [theme.frame_width * w / total for w in widths]
+    texts = [list(content.header)] + [[columns.plain(c) for c in row] for row in content.rows]
+    styles = [[ctx.style("table-head")] * len(content.header)] + [
+        [ctx.style("table-cell-bold" if i == 0 else "table-cell") for i in range(len(row))]
+        for row in content.rows]
+    col_widths = columns.balance(widths, columns.needs(texts, styles, s), theme.frame_width)
+    if col_widths is None:  # too wide for the page even with no word split: stack it
+        return stacked_table(ctx, content)
     link = theme.colour("primary").hexval()
     rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in content.header]]
     for row in content.rows:  # cells are marked as TH/TD themselves, so plain paragraphs
@@ -323,6 +330,41 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
         out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
     out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
                      spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1)))
+    return out
+
+
+def stacked_table(ctx: Context, content: schema.TableContent) -> list:
+    """A table too wide for its words, as one block per row: the row's first cell across the
+    top, then each other column's heading beside its value (TH with row scope / TD)."""
+    theme = ctx.theme
+    s = theme.body_size
+    link = theme.colour("primary").hexval()
+    label = ctx.style("table-cell-bold")
+    label_w = max(columns.widest_word(h, label) for h in content.header[1:]) + s
+    label_w = min(label_w, theme.frame_width * 0.45)
+    rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                       ("BOX", (0, 0), (-1, -1), 0.75, theme.colour("primary")),
+                       ("LEFTPADDING", (0, 0), (-1, -1), s * 0.5),
+                       ("RIGHTPADDING", (0, 0), (-1, -1), s * 0.5),
+                       ("TOPPADDING", (0, 0), (-1, -1), s * 0.3),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.35)]
+    for row in content.rows:
+        top = len(rows)
+        rows.append([Paragraph(inline(row[0], link_colour=link), ctx.style("table-head")), ""])
+        style += [("SPAN", (0, top), (1, top)),
+                  ("BACKGROUND", (0, top), (1, top), theme.colour("primary"))]
+        for head, cell in zip(content.header[1:], row[1:]):
+            rows.append([Paragraph(escape(head), label),
+                         Paragraph(inline(cell, link_colour=link), ctx.style("table-cell"))])
+        style.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.5,
+                      theme.colour("muted")))
+    node = Node("Table")
+    out = []
+    if content.caption:
+        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
+    out.append(table(ctx, rows, [label_w, theme.frame_width - label_w], style,
+                     spaceBefore=s * 0.2, spaceAfter=s * 1.0,
+                     structure=DataTable(node, 0, row_headers=1)))
     return out
 
 
