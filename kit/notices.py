@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from .tagging import Node, Paragraph, tagger_of
+from .tagging import FontMarks, Node, Paragraph, tagger_of
 from .text import escape
 
 PAD = 4
@@ -20,21 +20,18 @@ MIN_RESERVE = 17 * mm
 """Height kept free above the footer for the band, at least."""
 
 
-def band_paragraphs(theme, furniture) -> tuple[Paragraph, Paragraph]:
-    """The band's heading and its lines (joined by middle dots), in the small text style
-    (which is at least 18 pt in large print)."""
+def band_paragraph(theme, furniture) -> Paragraph:
+    """The band's text: the heading in bold, then the lines joined by middle dots, in the
+    small text style (at least 18 pt in large print)."""
     style = theme.styles["small"].clone("crisis-band", textColor=theme.colour("text"),
                                         spaceAfter=0)
-    bold = style.clone("crisis-band-heading", fontName=theme.fonts.bold)
-    heading = Paragraph(escape(furniture.crisis_heading), bold)
-    lines = Paragraph(" \u00b7 ".join(escape(line) for line in furniture.crisis_lines), style)
-    return heading, lines
+    text = f"<b>{escape(furniture.crisis_heading)} </b>" + " \u00b7 ".join(
+        escape(line) for line in furniture.crisis_lines)
+    return Paragraph(text, style)
 
 
 def band_height(theme, furniture, width: float) -> float:
-    heading, lines = band_paragraphs(theme, furniture)
-    inner = width - 2 * PAD - 4
-    return heading.wrap(inner, 1e6)[1] + lines.wrap(inner, 1e6)[1] + 2 * PAD
+    return band_paragraph(theme, furniture).wrap(width - 2 * PAD - 4, 1e6)[1] + 2 * PAD
 
 
 def reserve(theme, furniture, band_y: float) -> float:
@@ -46,13 +43,11 @@ def reserve(theme, furniture, band_y: float) -> float:
 
 def draw_band(canv, theme, furniture, document, x: float, y: float, width: float) -> None:
     """The crisis band: its border an artifact; its text real content the first time in a
-    document without a crisis box of its own, an artifact (a repeat) elsewhere."""
+    document without a crisis box of its own (the bold heading an H2, the lines a P), an
+    artifact (a repeat) elsewhere."""
     tagger = tagger_of(canv)
-    heading, lines = band_paragraphs(theme, furniture)
-    inner = width - 2 * PAD - 4
-    _, hh = heading.wrap(inner, 1e6)
-    _, lh = lines.wrap(inner, 1e6)
-    height = hh + lh + 2 * PAD
+    para = band_paragraph(theme, furniture)
+    _, ph = para.wrap(width - 2 * PAD - 4, 1e6)
     real = (tagger is not None and not getattr(document, "crisis_box", False)
             and tagger.once("crisis-band"))
     if tagger is not None:
@@ -60,26 +55,18 @@ def draw_band(canv, theme, furniture, document, x: float, y: float, width: float
     canv.saveState()
     canv.setStrokeColor(theme.colour("text"))
     canv.setLineWidth(1.2)
-    canv.rect(x, y, width, height, stroke=1, fill=0)
+    canv.rect(x, y, width, ph + 2 * PAD, stroke=1, fill=0)
     canv.setLineWidth(4)
-    canv.line(x + 2, y, x + 2, y + height)
+    canv.line(x + 2, y, x + 2, y + ph + 2 * PAD)
     canv.restoreState()
-    if tagger is not None and not real:
-        heading.drawOn(canv, x + PAD + 4, y + PAD + lh)
-        lines.drawOn(canv, x + PAD + 4, y + PAD)
-        tagger.end_artifact(canv)
-        return
-    if tagger is not None:
+    if real:
         tagger.end_artifact(canv)
         box = Node("Div", tagger.part, late=True)
-        for node, para, at in ((Node("H2", box), heading, y + PAD + lh),
-                               (Node("P", box), lines, y + PAD)):
-            tagger.begin(canv, node)
-            para.drawOn(canv, x + PAD + 4, at)
-            tagger.end(canv)
-    else:
-        heading.drawOn(canv, x + PAD + 4, y + PAD + lh)
-        lines.drawOn(canv, x + PAD + 4, y + PAD)
+        para.marks = FontMarks(tagger, canv, {theme.fonts.bold: Node("H2", box)},
+                               Node("P", box))
+    para.drawOn(canv, x + PAD + 4, y + PAD)
+    if tagger is not None and not real:
+        tagger.end_artifact(canv)
 
 
 def footer_line(canv, state, x: float, y: float, text: str, rest: str) -> None:

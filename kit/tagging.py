@@ -401,6 +401,8 @@ class Paragraph(_Paragraph):
     _kit_node = None
     _kit_marks = None
     has_links = False
+    marks = None
+    """Set to mark the paragraph's text in pieces by font (a FontMarks)."""
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -415,6 +417,12 @@ class Paragraph(_Paragraph):
     def draw(self):
         keep_line_spaces(self)
         tagger = tagger_of(self.canv)
+        if tagger is not None and self.marks is not None:
+            self._kit_marks = self.marks
+            try:
+                return super().draw()
+            finally:
+                self._kit_marks = None
         if tagger is None or self._kit_node is None:
             return super().draw()
         code = self.canv._code
@@ -439,40 +447,13 @@ class Paragraph(_Paragraph):
         return tx
 
 
-class _LinkMarks:
-    """Marked content inside one paragraph's text object: the paragraph's own words, then
-    each link's words as the content of a Link element (BDC/EMC nest inside BT/ET)."""
+class _Marks:
+    """Marked content opened and closed inside one paragraph's text object (BDC/EMC nest
+    inside BT/ET), with no empty items."""
 
-    def __init__(self, tagger: Tagger, canv, node: Node):
-        self.tagger, self.canv, self.node = tagger, canv, node
-        self.links: dict = {}
+    def __init__(self, tagger: Tagger, canv):
+        self.tagger, self.canv = tagger, canv
         self.open: tuple[int, Node] | None = None
-
-    def start(self, tx) -> None:
-        self.tx = tx
-        tx._linkRecord = self.record
-        self._open(self.node)
-        get_code = tx.getCode
-
-        def code():
-            self._close()
-            return get_code()
-
-        tx.getCode = code
-
-    def record(self, link, event: str) -> None:
-        if event == "start":
-            shown = self.tx._code.pop()  # the link's first words, already written
-            self._close()
-            node = self.links.get(link)
-            if node is None:
-                node = self.links[link] = Node("Link", self.node)
-            self.tagger.link_queue.setdefault(link[1], []).append(node)
-            self._open(node)
-            self.tx._code.append(shown)
-        else:
-            self._close()
-            self._open(self.node)
 
     def _open(self, node: Node) -> None:
         self.open = (len(self.tx._code), node)
@@ -488,6 +469,67 @@ class _LinkMarks:
         else:  # nothing was shown in it: no empty item
             del self.tx._code[index]
             self.tagger.unmark(self.canv, node)
+
+    def _close_at_end(self, tx) -> None:
+        get_code = tx.getCode
+
+        def code():
+            self._close()
+            return get_code()
+
+        tx.getCode = code
+
+
+class FontMarks(_Marks):
+    """A paragraph's text given to elements by font: the bold words of "**Heading** lines"
+    to a heading, the rest to a paragraph."""
+
+    def __init__(self, tagger: Tagger, canv, by_font: dict, other: Node):
+        super().__init__(tagger, canv)
+        self.by_font, self.other = by_font, other
+
+    def start(self, tx) -> None:
+        self.tx = tx
+        set_font = tx._setFont
+
+        def switch(name, size):
+            node = self.by_font.get(name, self.other)
+            if self.open is None or self.open[1] is not node:
+                self._close()
+                self._open(node)
+            set_font(name, size)
+
+        tx._setFont = switch
+        self._close_at_end(tx)
+
+
+class _LinkMarks(_Marks):
+    """A paragraph's own words, then each link's words as the content of a Link element."""
+
+    def __init__(self, tagger: Tagger, canv, node: Node):
+        super().__init__(tagger, canv)
+        self.node = node
+        self.links: dict = {}
+
+    def start(self, tx) -> None:
+        self.tx = tx
+        tx._linkRecord = self.record
+        self._open(self.node)
+        self._close_at_end(tx)
+
+    def record(self, link, event: str) -> None:
+        if event == "start":
+            shown = self.tx._code.pop()  # the link's first words, already written
+            self._close()
+            node = self.links.get(link)
+            if node is None:
+                node = self.links[link] = Node("Link", self.node)
+            self.tagger.link_queue.setdefault(link[1], []).append(node)
+            self._open(node)
+            self.tx._code.append(shown)
+        else:
+            self._close()
+            self._open(self.node)
 
 
 class LayoutTable(TableRenderCB):

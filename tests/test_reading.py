@@ -86,28 +86,38 @@ def poppler(data: bytes, tmp_path) -> list[tuple[int, str, str, list[str]]]:
 # -- 1. the crisis notice is heard ------------------------------------------------------------
 
 
-def test_crisis_notice_is_a_heading_and_its_lines_once_in_each_document(default):
+def poppler_parts(data: bytes, tmp_path) -> dict[str, list]:
+    """poppler's reading of each Part (each document), by the Part's title."""
+    out: dict[str, list] = {}
+    current = None
+    for node in poppler(data, tmp_path):
+        if node[1] == "Part":
+            current = out.setdefault(node[2], [])
+        elif current is not None:
+            current.append(node)
+    return out
+
+
+def test_crisis_notice_is_a_heading_and_its_lines_once_in_each_document(default, tmp_path):
     pack = content.load_pack("default", STOCK)
     crisis = pack.kit.crisis
-    lines = " · ".join(crisis.lines)
     files = {"default.pdf": None} | {f"default/{d.name}.pdf": d for d in pack.documents}
     for name, only in files.items():
+        read = poppler_parts(default.files[name], tmp_path)
         for doc in [only] if only else pack.documents:
-            items = parts(default.files[name])[doc.model.title]
-            heard = [i for i, (_, role, text, _) in enumerate(items)
-                     if text == crisis.heading]
+            items = read[doc.model.title]
+            said = [(role, " ".join(" ".join(t).split())) for _, role, _, t in items]
+            heard = [i for i, (_, text) in enumerate(said) if text == crisis.heading]
             if not doc.model.crisis_notice:
                 assert not heard, f"{name}: {doc.name} has no crisis notice"
                 continue
             assert len(heard) == 1, f"{name}: {doc.name} says the crisis heading {len(heard)} times"
-            head = items[heard[0]]
-            assert head[1] == "H2", f"{name}: {doc.name}: the crisis notice is a {head[1]}"
+            assert said[heard[0]][0] == "H2", f"{name}: {doc.name}: the crisis notice is a " \
+                                              f"{said[heard[0]][0]}"
             # its lines follow it, every one of them
-            after = " ".join(t for _, _, t, _ in items[heard[0] + 1:heard[0] + 1 + len(crisis.lines)])
-            said = after.replace(" · ", " ")
+            after = " ".join(t for _, t in said[heard[0] + 1:heard[0] + 1 + len(crisis.lines)])
             for line in crisis.lines:
-                assert line in said, f"{name}: {doc.name}: '{line}' is never read"
-            assert lines in after or all(line in after for line in crisis.lines)
+                assert line in after, f"{name}: {doc.name}: '{line}' is never read"
 
 
 def test_crisis_band_copies_stay_artifacts(default):
@@ -142,7 +152,7 @@ def test_pdfinfo_reads_the_crisis_lines_of_a_document_without_a_box(default, tmp
     text = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
                           text=True, check=True).stdout
     crisis = content.load_pack("default", STOCK).kit.crisis
-    heading = text.index(f'"{crisis.heading}"')
+    heading = re.search(rf'"{re.escape(crisis.heading)} ?"', text).start()
     assert text[:heading].splitlines()[-2].strip() == "H2 (block)"
     for line in crisis.lines:
         assert line in text[heading:]
