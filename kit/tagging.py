@@ -99,6 +99,7 @@ class Tagger:
         """Link elements of the paragraph being drawn, by target, waiting for their
         annotations."""
         self.claimed: set[tuple[int, str]] = set()
+        """(document, what) pairs already tagged once (see `once`)."""
         self.whole_links: dict[int, Node] = {}
         """The Link element of each paragraph that is one link from end to end."""
 
