@@ -51,6 +51,10 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         crisis_heading=kit.crisis.heading, crisis_lines=list(kit.crisis.lines),
         duplex=kit.duplex)
     result = BuildResult(warnings=list(pack.warnings))
+    if large:  # an organisation's PDF keeps its own text size: say when that is small
+        from .largeprint import small_included
+
+        result.warnings += small_included(pack, theme)
     prefill = {**kit.prefill, **(prefill or {})}
 
     def context(doc: Document, contents=()) -> Context:

@@ -19,9 +19,10 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak,
-                                PageTemplate, Paragraph)
+                                PageTemplate)
 from reportlab.platypus.doctemplate import PageBegin
 
+from . import notices
 from .assets import draw as draw_asset
 from .text import escape
 
@@ -367,13 +368,17 @@ class KitDocTemplate(BaseDocTemplate):
     # -- page furniture --------------------------------------------------------------------
 
     def _crisis_height(self) -> float:
-        return 17 * mm if not self.theme.large_print else 30 * mm
+        return notices.reserve(self.theme, self.state.furniture, 11 * mm + self._small() + 8)
+
+    def _small(self) -> float:
+        """Header and footer text size: at least 14 pt in large print."""
+        return 8.5 if not self.theme.large_print else 14
 
     def _furniture(self, canv: Canvas, doc) -> None:
         theme, furn, state = self.theme, self.state.furniture, self.state
         w, h = theme.page_size
         x0, x1 = theme.margin_x, w - theme.margin_x
-        small = 8.5 if not theme.large_print else 12
+        small = self._small()
         muted, primary = theme.colour("muted"), theme.colour("primary")
         if state.tagger is not None:
             state.tagger.begin_artifact(canv, "Pagination")
@@ -407,33 +412,17 @@ class KitDocTemplate(BaseDocTemplate):
         canv.line(x0, base + small + 3, x1, base + small + 3)
         canv.setFont(theme.fonts.regular, small)
         canv.setFillColor(muted)
-        left = furn.footer + (f"  \u00b7  {furn.website}" if furn.website else "")
-        canv.drawString(x0, base, left)
+        notices.footer_line(canv, state, x0, base, furn.footer,
+                            f"  \u00b7  {furn.website}" if furn.website else "")
         page_index = canv.getPageNumber() - 1
         canv.setFont(theme.fonts.bold, small)
         canv.drawRightString(x1, base, f"{furn.page_word} {state.label(page_index)}")
-        if (state.current is not None and state.current.crisis
-                and getattr(state, "crisis_box_page", None) != canv.getPageNumber()):
-            self._crisis_footer(canv, x0, base + small + 8, x1 - x0)
         canv.restoreState()
         if state.tagger is not None:
             state.tagger.end_artifact(canv)
-
-    def _crisis_footer(self, canv: Canvas, x: float, y: float, width: float) -> None:
-        theme, furn = self.theme, self.state.furniture
-        style = theme.styles["small"].clone("crisis-footer", textColor=theme.colour("text"),
-                                            spaceAfter=0)
-        text = f"<b>{escape(furn.crisis_heading)}</b> " + " \u00b7 ".join(
-            escape(line) for line in furn.crisis_lines)
-        p = Paragraph(text, style)
-        pad = 4
-        _, ph = p.wrap(width - 2 * pad - 4, self._crisis_height())
-        canv.setStrokeColor(theme.colour("text"))
-        canv.setLineWidth(1.2)
-        canv.rect(x, y, width, ph + 2 * pad, stroke=1, fill=0)
-        canv.setLineWidth(4)
-        canv.line(x + 2, y, x + 2, y + ph + 2 * pad)
-        p.drawOn(canv, x + pad + 4, y + pad)
+        if (state.current is not None and state.current.crisis
+                and getattr(state, "crisis_box_page", None) != canv.getPageNumber()):
+            notices.draw_band(canv, theme, furn, state.current, x0, base + small + 8, x1 - x0)
 
     def _blank(self, canv: Canvas, doc) -> None:
         w, h = self.theme.page_size

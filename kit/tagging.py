@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference,
                                       PDFString)
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.tables import TableRenderCB
 
@@ -71,6 +71,11 @@ class Node:
     attached: bool = False
     drawn: bool = False
     """Whether its content has been drawn once (a repeated table header is then an artifact)."""
+    late: bool = False
+    """Read after everything else in its parent (the crisis notice a page footer carries is
+    heard at the end of its document, not between two pages of it)."""
+    tail: list = field(default_factory=list)
+    """Late kids, in the order they were attached."""
 
 
 class Tagger:
@@ -88,6 +93,15 @@ class Tagger:
         """The Form element of the field about to be created."""
         self.titles: dict[str, str] = {}
         """Bookmark keys and what they point to, to describe links."""
+        self.links: list[tuple[object, Node, str | None]] = []
+        """Each link annotation, its Link element and the bookmark it goes to (if internal)."""
+        self.link_queue: dict[str, list[Node]] = {}
+        """Link elements of the paragraph being drawn, by target, waiting for their
+        annotations."""
+        self.claimed: set[tuple[int, str]] = set()
+        """(document, what) pairs already tagged once (see `once`)."""
+        self.whole_links: dict[int, Node] = {}
+        """The Link element of each paragraph that is one link from end to end."""
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -103,13 +117,27 @@ class Tagger:
         if node.parent is None:
             node.parent = self.part or self.root
         self.attach(node.parent)
-        node.parent.kids.append(node)
+        (node.parent.tail if node.late else node.parent.kids).append(node)
         node.attached = True
+
+    def once(self, what: str) -> bool:
+        """True the first time `what` is asked for in the current document, then False: for
+        page furniture that is real content once per document and an artifact elsewhere."""
+        key = (id(self.part), what)
+        if key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
 
     # -- marked content ----------------------------------------------------------------------
 
     def begin(self, canv, node: Node) -> None:
         """Start marked content owned by node on the current page."""
+        canv.addLiteral(self.mark(canv, node))
+        self.current.append(node)
+
+    def mark(self, canv, node: Node) -> str:
+        """A new marked-content item owned by node: the operator that opens it."""
         self.attach(node)
         page = canv.getPageNumber() - 1
         mcids = self.mcids.setdefault(page, [])
@@ -117,8 +145,13 @@ class Tagger:
         mcids.append(node)
         node.kids.append((page, mcid))
         node.drawn = True
-        canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
-        self.current.append(node)
+        return f"/{node.role} <</MCID {mcid}>> BDC"
+
+    def unmark(self, canv, node: Node) -> None:
+        """Take back the last item `mark` gave node (it was left empty)."""
+        page = canv.getPageNumber() - 1
+        self.mcids[page].pop()
+        node.kids.pop()
 
     def end(self, canv) -> None:
         canv.addLiteral("EMC")
@@ -137,10 +170,14 @@ class Tagger:
         drawn when it was made."""
         owner = node or (self.current[-1] if self.current else self.part or self.root)
         if role == "Link":
-            owner = Node("Link", owner)
-            self.attach(owner)
-        else:
-            self.attach(owner)
+            target = link_target(annotation)
+            queue = self.link_queue.get(target[1] or "")
+            if queue:
+                owner = queue.pop(0)  # the Link element that holds this link's text
+            elif owner.role != "Link":
+                owner = Node("Link", owner)
+            self.links.append((annotation, owner, target[0]))
+        self.attach(owner)
         page = canv.getPageNumber() - 1
         self.annotations.append((page, annotation, name, owner))
 
@@ -160,6 +197,11 @@ class Tagger:
         def page_ref(index: int):
             return doc.Reference(pages[index])
 
+        for annotation, link, key in self.links:
+            title = self.titles.get(key) if key else None
+            if title:  # named by where it goes: a links list reads as a table of contents
+                link.title = title
+                annotation.Contents = title
         annotation_keys = {}
         next_key = len(pages)
         for page, annotation, name, owner in self.annotations:
@@ -171,7 +213,7 @@ class Tagger:
         def emit(node: Node) -> None:
             kids = PDFArray([])
             first_page = None
-            for kid in node.kids:
+            for kid in node.kids + node.tail:
                 if isinstance(kid, Node):
                     emit(kid)
                     kids.sequence.append(ref(kid))
@@ -234,6 +276,18 @@ class Tagger:
             annotation.otherkw["StructParent"] = key
 
 
+def link_target(annotation) -> tuple[str | None, str | None]:
+    """A link annotation's bookmark key (for a link inside the pack) and its target as a
+    paragraph's `href` writes it ("#key" or the address)."""
+    if isinstance(annotation, PDFDictionary):
+        action = annotation.dict.get("A")
+        uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
+        return None, (getattr(uri, "s", None) if uri is not None else None)
+    dest = getattr(annotation, "Destination", None)
+    key = str(getattr(dest, "name", "") or "").removeprefix("/")
+    return (key or None), ("#" + key if key else None)
+
+
 def tagger_of(canv) -> Tagger | None:
     state = getattr(canv, "kit_state", None)
     return getattr(state, "tagger", None)
@@ -291,9 +345,33 @@ class Tag(Flowable):
             self.flowable.drawOn(canv, x, y, _sW)
             tagger.end_artifact(canv)
         else:
-            tagger.begin(canv, self.node)
-            self.flowable.drawOn(canv, x, y, _sW)
-            tagger.end(canv)
+            draw_tagged(canv, self.node, self.flowable, x, y, _sW)
+
+
+def draw_tagged(canv, node: Node, flowable, x: float, y: float, _sW=0) -> None:
+    """Draw a flowable as the content of node; a paragraph with links gives each link's
+    words to a Link element inside node."""
+    tagger = tagger_of(canv)
+    if tagger is None:
+        flowable.drawOn(canv, x, y, _sW)
+    elif node.role != "Link" and _has_links(flowable) and flowable.blPara.kind == 0:
+        # one style throughout: the whole paragraph is the link's text
+        link = tagger.whole_links.setdefault(id(node), Node("Link", node))
+        tagger.begin(canv, link)
+        flowable.drawOn(canv, x, y, _sW)
+        tagger.end(canv)
+    elif node.role != "Link" and _has_links(flowable):
+        # the paragraph marks its own text, so that each link's words belong to its Link
+        tagger.attach(node)
+        flowable._kit_node = node
+        try:
+            flowable.drawOn(canv, x, y, _sW)
+        finally:
+            flowable._kit_node = None
+    else:
+        tagger.begin(canv, node)
+        flowable.drawOn(canv, x, y, _sW)
+        tagger.end(canv)
 
 
 def keep_line_spaces(flowable) -> None:
@@ -314,12 +392,146 @@ def keep_line_spaces(flowable) -> None:
                 frags[-1].text = frags[-1].text + " "
 
 
+def _has_links(flowable) -> bool:
+    return isinstance(flowable, Paragraph) and flowable.has_links
+
+
 class Paragraph(_Paragraph):
-    """A ReportLab Paragraph whose wrapped lines keep their word breaks in the PDF's text."""
+    """A ReportLab Paragraph whose wrapped lines keep their word breaks in the PDF's text, and
+    whose links' words are the content of their Link elements."""
+
+    _kit_node = None
+    _kit_marks = None
+    has_links = False
+    marks = None
+    """Set to mark the paragraph's text in pieces by font (a FontMarks)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.has_links = any(getattr(f, "link", None) for f in self.frags)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.has_links = self.has_links
+        return parts
 
     def draw(self):
         keep_line_spaces(self)
-        super().draw()
+        tagger = tagger_of(self.canv)
+        if tagger is not None and self.marks is not None:
+            self._kit_marks = self.marks
+            try:
+                return super().draw()
+            finally:
+                self._kit_marks = None
+        if tagger is None or self._kit_node is None:
+            return super().draw()
+        code = self.canv._code
+        start = len(code)
+        self._kit_marks = _LinkMarks(tagger, self.canv, self._kit_node)
+        try:
+            super().draw()
+        finally:
+            self._kit_marks = None
+            tagger.link_queue.clear()
+        # what it drew outside its text (link underlines, backgrounds) is decoration
+        text = next((i for i in range(len(code) - 1, start - 1, -1)
+                     if code[i].startswith("BT")), None)
+        if text is not None and text - start > 1 and code[start] == "q":
+            code.insert(text, "EMC")
+            code.insert(start + 1, "/Artifact BMC")
+
+    def beginText(self, x, y):
+        tx = super().beginText(x, y)
+        if self._kit_marks is not None:
+            self._kit_marks.start(tx)
+        return tx
+
+
+class _Marks:
+    """Marked content opened and closed inside one paragraph's text object (BDC/EMC nest
+    inside BT/ET), with no empty items."""
+
+    def __init__(self, tagger: Tagger, canv):
+        self.tagger, self.canv = tagger, canv
+        self.open: tuple[int, Node] | None = None
+
+    def _open(self, node: Node) -> None:
+        self.open = (len(self.tx._code), node)
+        self.tx._code.append(self.tagger.mark(self.canv, node))
+
+    def _close(self) -> None:
+        if self.open is None:
+            return
+        index, node = self.open
+        self.open = None
+        if any(op.endswith(("Tj", "TJ", "Tj T*", "TJ T*")) for op in self.tx._code[index + 1:]):
+            self.tx._code.append("EMC")
+        else:  # nothing was shown in it: no empty item
+            del self.tx._code[index]
+            self.tagger.unmark(self.canv, node)
+
+    def _close_at_end(self, tx) -> None:
+        get_code = tx.getCode
+
+        def code():
+            self._close()
+            return get_code()
+
+        tx.getCode = code
+
+
+class FontMarks(_Marks):
+    """A paragraph's text given to elements by font: the bold words of "**Heading** lines"
+    to a heading, the rest to a paragraph."""
+
+    def __init__(self, tagger: Tagger, canv, by_font: dict, other: Node):
+        super().__init__(tagger, canv)
+        self.by_font, self.other = by_font, other
+
+    def start(self, tx) -> None:
+        self.tx = tx
+        set_font = tx._setFont
+
+        def switch(name, size):
+            node = self.by_font.get(name, self.other)
+            if self.open is None or self.open[1] is not node:
+                self._close()
+                self._open(node)
+            set_font(name, size)
+
+        tx._setFont = switch
+        self._close_at_end(tx)
+
+
+class _LinkMarks(_Marks):
+    """A paragraph's own words, then each link's words as the content of a Link element."""
+
+    def __init__(self, tagger: Tagger, canv, node: Node):
+        super().__init__(tagger, canv)
+        self.node = node
+        self.links: dict = {}
+
+    def start(self, tx) -> None:
+        self.tx = tx
+        tx._linkRecord = self.record
+        self._open(self.node)
+        self._close_at_end(tx)
+
+    def record(self, link, event: str) -> None:
+        if event == "start":
+            shown = self.tx._code.pop()  # the link's first words, already written
+            self._close()
+            node = self.links.get(link)
+            if node is None:
+                node = self.links[link] = Node("Link", self.node)
+            self.tagger.link_queue.setdefault(link[1], []).append(node)
+            self._open(node)
+            self.tx._code.append(shown)
+        else:
+            self._close()
+            self._open(self.node)
 
 
 class LayoutTable(TableRenderCB):
@@ -365,9 +577,11 @@ class DataTable(LayoutTable):
     """A table of data: Table, TR, TH (with scope) and TD elements; header rows repeated on a
     continuation page are artifacts."""
 
-    def __init__(self, node: Node, header_rows: int = 1):
+    def __init__(self, node: Node, header_rows: int = 1, row_headers: int = 0):
         self.node = node
         self.header_rows = header_rows
+        self.row_headers = row_headers
+        """How many first columns head their rows (TH with /Scope /Row)."""
         self.rows: dict[int, Node] = {}
         self.cells: dict[tuple[int, int], Node] = {}
         self._open = None
@@ -390,8 +604,32 @@ class DataTable(LayoutTable):
             row = self.rows.get(key)
             if row is None:
                 row = self.rows[key] = Node("TR", self.node)
-            attrs = {"O": PDFName("Table"), "Scope": PDFName("Column")} if header else {}
-            cell = self.cells[(key, colNo)] = Node("TH" if header else "TD", row, attrs=attrs)
+            scope = "Column" if header else "Row" if colNo < self.row_headers else None
+            attrs = {"O": PDFName("Table"), "Scope": PDFName(scope)} if scope else {}
+            span = (getattr(T, "_spanRanges", None) or {}).get((colNo, rowNo))
+            if span and span[2] > span[0]:
+                attrs = {"O": PDFName("Table"), **attrs, "ColSpan": span[2] - span[0] + 1}
+            cell = self.cells[(key, colNo)] = Node("TH" if scope else "TD", row, attrs=attrs)
+        if isinstance(cellval, (list, tuple)) and len(cellval) == 1:
+            cellval = cellval[0]
+        if isinstance(cellval, Spacer):  # an empty cell (a grid's corner)
+            t.attach(cell)
+            self._open = None
+            return
+        if getattr(cellval, "tags_itself", False):  # a tick box: its Form goes in the cell
+            t.attach(cell)
+            if not cellval.node.attached:
+                cellval.node.parent = cell
+            self._open = None
+            return
+        if _has_links(cellval) and cellval.blPara.kind != 0:
+            t.attach(cell)
+            cellval._kit_node = cell  # the paragraph marks its words and its links' words
+            self._open = "links"
+            self._para = cellval
+            return
+        if _has_links(cellval):
+            cell = t.whole_links.setdefault(id(cell), Node("Link", cell))
         t.begin(T.canv, cell)
         self._open = "cell"
 
@@ -401,8 +639,10 @@ class DataTable(LayoutTable):
             return
         if self._open == "artifact":
             t.end_artifact(T.canv)
-        else:
+        elif self._open == "cell":
             t.end(T.canv)
+        elif self._open == "links":
+            self._para._kit_node = None
         self._open = None
 
     def _key(self, T, rowNo) -> int:

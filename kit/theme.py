@@ -117,4 +117,20 @@ def make_theme(paper: str, fonts: FontSet, colour_hex: dict[str, str], large_pri
     style("centre", alignment=TA_CENTER, textColor=muted)
     style("reference", fontSize=s * 0.95, leading=s * 0.95 * 1.4, leftIndent=s * 1.5,
           firstLineIndent=-s * 1.5, spaceAfter=s * 0.45)
+    if large_print:
+        large_print_floor(theme)
     return theme
+
+
+LARGE_PRINT_MIN = 18.0
+"""Smallest reading text in large print, in points."""
+
+
+def large_print_floor(theme: Theme) -> None:
+    """In large print no reading text is smaller than 18 pt: captions, hints, table cells,
+    labels, references and the edition line are raised to it, their line spacing with them."""
+    for st in theme.styles.values():
+        if st.fontSize < LARGE_PRINT_MIN:
+            ratio = st.leading / st.fontSize
+            st.fontSize = LARGE_PRINT_MIN
+            st.leading = LARGE_PRINT_MIN * ratio

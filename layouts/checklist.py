@@ -23,10 +23,11 @@ def build(doc: schema.ChecklistDocument, ctx: parts.Context) -> list:
         if section.intro:
             head.append(parts.para(ctx, section.intro, "hint"))
         rows = []
+        items = parts.tick_list()
         for entry in section.items:
             text = entry if isinstance(entry, str) else entry.text
             name = ctx.field_name(f"s{number}", item_id(entry))
-            rows.append(parts.tick_row(ctx, text, name, width, style="body-tight"))
+            rows.append(parts.tick_row(ctx, text, name, width, style="body-tight", parent=items))
         if rows:  # keep the heading with its first item
             out.append(parts.KeepTogether(head + rows[:1]))
             out.extend(rows[1:])

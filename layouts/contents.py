@@ -34,12 +34,15 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
     toc = parts.Node("TOC")
     for entry in ctx.contents:
         item = parts.Node("TOCI", toc)
+        # one Link holds the title and the page number (both go to the document), so a
+        # screen reader hears "Title 5", then the summary
+        target = parts.Node("Link", parts.Node("Reference", item))
         link = f'<a href="#{escape(entry.key)}">{escape(entry.title)}</a>'
-        cell = [parts.Tag(Paragraph(link, ctx.style("contents-entry")), parts.Node("P", item))]
+        cell = [parts.Tag(Paragraph(link, ctx.style("contents-entry")), target)]
         if entry.summary:
             cell.append(parts.plain_para(ctx, entry.summary, "contents-summary", item))
         page = parts.Tag(Paragraph(f'<a href="#{escape(entry.key)}">{escape(entry.page)}</a>',
-                                   ctx.style("contents-page")), parts.Node("Reference", item))
+                                   ctx.style("contents-page")), target)
         rows.append([cell, page])
     if rows:
         out.append(parts.table(ctx, rows, [theme.frame_width - s * 4, s * 4],

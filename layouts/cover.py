@@ -55,20 +55,34 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
         out.append(Spacer(1, theme.frame_height * 0.1))
     if doc.crisis_notice:  # the cover has no footer band, so the notice is a box here
         out.append(parts.crisis_notice(ctx))
+    logo = None
     if ctx.logo is not None:
         max_w, max_h = 60 * mm, 30 * mm
         w = max_w
         h = w * ctx.logo.aspect
         if h > max_h:
             w, h = max_h / ctx.logo.aspect, max_h
-        out.append(parts.figure(ctx.logo, w, h, ctx.brand.logo_alt or ctx.brand.name))
-        out.append(Spacer(1, 6 * mm))
+        logo = parts.figure(ctx.logo, w, h, ctx.brand.logo_alt or ctx.brand.name)
     provider = parts.Node("Div")
-    out.append(parts.plain_para(ctx, ctx.strings.prepared_by, "field-label", provider))
-    out.append(parts.plain_para(ctx, ctx.brand.name, "box-title", provider))
+    who = [parts.plain_para(ctx, ctx.strings.prepared_by, "field-label", provider),
+           parts.plain_para(ctx, ctx.brand.name, "box-title", provider)]
     for line in ctx.brand.contact:
-        out.append(parts.plain_para(ctx, line, "cover-meta", provider))
+        who.append(parts.plain_para(ctx, line, "cover-meta", provider, links=True))
     if ctx.brand.website:
-        out.append(parts.plain_para(ctx, ctx.brand.website, "cover-meta", provider))
+        who.append(parts.plain_para(ctx, ctx.brand.website, "cover-meta", provider, links=True))
+    if theme.large_print:
+        # logo beside the organisation, kept with the edition line: on one page with the
+        # rest when it fits, else together on the next (never a page with only one line)
+        block = who
+        if logo is not None:
+            block = [parts.table(ctx, [[logo, who]],
+                                 [w + 6 * mm, theme.frame_width - w - 6 * mm],
+                                 [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
+        return out + [parts.KeepTogether(block + [parts.edition_line(ctx)])]
+    if logo is not None:
+        out += [logo, Spacer(1, 6 * mm)]
+    out += who
     out.append(parts.edition_line(ctx))
     return out

@@ -17,8 +17,11 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from kit import schema
 from kit.assets import draw as draw_asset
-from kit.tagging import DataTable, LayoutTable, Node, Paragraph, Tag, artifact, tagger_of
-from kit.text import escape, inline
+from kit.tagging import (DataTable, LayoutTable, Node, Paragraph, Tag, artifact, draw_tagged,
+                         tagger_of)
+from kit.text import escape, inline, link_addresses
+
+from . import columns
 
 
 @dataclass
@@ -47,6 +50,11 @@ class Context:
     def style(self, name: str):
         return self.theme.styles[name]
 
+    @property
+    def addresses(self) -> tuple:
+        """The organisation's email and website: links wherever text prints them."""
+        return (self.brand.email, self.brand.website)
+
     def date(self, value) -> str:
         from kit.language import format_date
 
@@ -60,9 +68,12 @@ class Context:
 class DocumentStart(Flowable):
     """Where a document begins: its Part, bookmark, outline entry and running-header title."""
 
-    def __init__(self, name: str, title: str, header_title: str, crisis: bool):
+    def __init__(self, name: str, title: str, header_title: str, crisis: bool,
+                 crisis_box: bool = False):
         super().__init__()
         self.name, self.title, self.header_title, self.crisis = name, title, header_title, crisis
+        self.crisis_box = crisis_box
+        """Whether the document prints the crisis notice as a box in its own text."""
         self.width = self.height = 0
 
     def wrap(self, aw, ah):
@@ -111,14 +122,19 @@ def heading(ctx: Context, text: str, level: int, style: str | None = None,
 def para(ctx: Context, text: str, style: str = "body", parent: Node | None = None,
          role: str = "P") -> Tag:
     """A paragraph of inline text (a P element, or another role such as Caption)."""
-    p = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
-                  ctx.style(style))
+    p = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval(),
+                         addresses=ctx.addresses), ctx.style(style))
     return Tag(p, Node(role, parent))
 
 
-def plain_para(ctx: Context, text: str, style: str, parent: Node | None = None) -> Tag:
-    """A paragraph printed exactly as written (titles, labels, lines of the crisis notice)."""
-    return Tag(Paragraph(escape(text), ctx.style(style)), Node("P", parent))
+def plain_para(ctx: Context, text: str, style: str, parent: Node | None = None,
+               links: bool = False) -> Tag:
+    """A paragraph printed exactly as written (titles, labels, lines of the crisis notice);
+    with `links`, the organisation's email and website in it are links."""
+    text = escape(text)
+    if links:
+        text = link_addresses(text, ctx.addresses, ctx.theme.colour("primary").hexval())
+    return Tag(Paragraph(text, ctx.style(style)), Node("P", parent))
 
 
 class BulletItem(Flowable):
@@ -172,11 +188,7 @@ class BulletItem(Flowable):
             c.restoreState()
             if tagger:
                 tagger.end(c)
-        if tagger:
-            tagger.begin(c, self.lbody)
-        self.body.drawOn(c, self.indent, 0)
-        if tagger:
-            tagger.end(c)
+        draw_tagged(c, self.lbody, self.body, self.indent, 0)
 
 
 def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight",
@@ -187,8 +199,8 @@ def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: s
                                     "ListNumbering": _name("Decimal" if numbered else "Disc")})
     out = []
     for n, text in enumerate(items, 1):
-        body = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval()),
-                         ctx.style(style))
+        body = Paragraph(inline(text, link_colour=ctx.theme.colour("primary").hexval(),
+                                addresses=ctx.addresses), ctx.style(style))
         out.append(BulletItem(f"{n}." if numbered else "\u2022", body, s * 1.6,
                               ctx.theme.fonts.bold, s, ctx.theme.colour("primary"),
                               Node("LI", node)))
@@ -216,7 +228,8 @@ def callout(ctx: Context, kind: str, title: str | None, text: str | None, items)
         rows.append([para(ctx, text, "box-body", box)])
     if items:
         if kind == "try-this-week":
-            rows += [[tick_row(ctx, item, None, theme.frame_width - 24, parent=box)]
+            ticks = tick_list(box)
+            rows += [[tick_row(ctx, item, None, theme.frame_width - 24, parent=ticks)]
                      for item in items]
         else:
             rows += [[item] for item in bullet_list(ctx, list(items), style="box-body",
@@ -243,7 +256,9 @@ def crisis_notice(ctx: Context) -> Flowable:
     theme, crisis = ctx.theme, ctx.kit.crisis
     s = theme.body_size
     box = Node("Div")
-    rows = [[plain_para(ctx, crisis.heading, "crisis-title", box)]]
+    # a heading, so heading navigation finds it (not a bookmark: it would crowd the outline)
+    title = Tag(Paragraph(escape(crisis.heading), ctx.style("crisis-title")), Node("H2", box))
+    rows = [[title]]
     rows += [[plain_para(ctx, line, "crisis-line", box)] for line in crisis.lines]
     t = table(ctx, rows, [theme.frame_width],
               [("BOX", (0, 0), (-1, -1), 2, theme.colour("text")),
@@ -287,8 +302,13 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     theme = ctx.theme
     s = theme.body_size
     widths = content.widths or [1] * len(content.header)
-    total = sum(widths)
-    col_widths = [theme.frame_width * w / total for w in widths]
+    texts = [list(content.header)] + [[columns.plain(c) for c in row] for row in content.rows]
+    styles = [[ctx.style("table-head")] * len(content.header)] + [
+        [ctx.style("table-cell-bold" if i == 0 else "table-cell") for i in range(len(row))]
+        for row in content.rows]
+    col_widths = columns.balance(widths, columns.needs(texts, styles, s), theme.frame_width)
+    if col_widths is None:  # too wide for the page even with no word split: stack it
+        return stacked_table(ctx, content)
     link = theme.colour("primary").hexval()
     rows = [[Paragraph(escape(h), ctx.style("table-head")) for h in content.header]]
     for row in content.rows:  # cells are marked as TH/TD themselves, so plain paragraphs
@@ -310,7 +330,42 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     if content.caption:
         out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
     out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
-                     spaceAfter=s * 1.0, structure=DataTable(node, 1)))
+                     spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1)))
+    return out
+
+
+def stacked_table(ctx: Context, content: schema.TableContent) -> list:
+    """A table too wide for its words, as one block per row: the row's first cell across the
+    top, then each other column's heading beside its value (TH with row scope / TD)."""
+    theme = ctx.theme
+    s = theme.body_size
+    link = theme.colour("primary").hexval()
+    label = ctx.style("table-cell-bold")
+    label_w = max(columns.widest_word(h, label) for h in content.header[1:]) + s
+    label_w = min(label_w, theme.frame_width * 0.45)
+    rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                       ("BOX", (0, 0), (-1, -1), 0.75, theme.colour("primary")),
+                       ("LEFTPADDING", (0, 0), (-1, -1), s * 0.5),
+                       ("RIGHTPADDING", (0, 0), (-1, -1), s * 0.5),
+                       ("TOPPADDING", (0, 0), (-1, -1), s * 0.3),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.35)]
+    for row in content.rows:
+        top = len(rows)
+        rows.append([Paragraph(inline(row[0], link_colour=link), ctx.style("table-head")), ""])
+        style += [("SPAN", (0, top), (1, top)),
+                  ("BACKGROUND", (0, top), (1, top), theme.colour("primary"))]
+        for head, cell in zip(content.header[1:], row[1:]):
+            rows.append([Paragraph(escape(head), label),
+                         Paragraph(inline(cell, link_colour=link), ctx.style("table-cell"))])
+        style.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.5,
+                      theme.colour("muted")))
+    node = Node("Table")
+    out = []
+    if content.caption:
+        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
+    out.append(table(ctx, rows, [label_w, theme.frame_width - label_w], style,
+                     spaceBefore=s * 0.2, spaceAfter=s * 1.0,
+                     structure=DataTable(node, 0, row_headers=1)))
     return out
 
 
@@ -406,11 +461,25 @@ def blocks(ctx: Context, items) -> list:
 
 def document_head(ctx: Context, doc) -> list:
     """The start of every document: its marker, title and summary."""
-    out = [DocumentStart(ctx.doc_name, doc.title, doc.short_title or doc.title, doc.crisis_notice),
+    out = [DocumentStart(ctx.doc_name, doc.title, doc.short_title or doc.title, doc.crisis_notice,
+                         _has_crisis_box(doc)),
            heading(ctx, doc.title, 1)]
     if doc.summary:
         out.append(para(ctx, doc.summary, "summary"))
     return out
+
+
+def _has_crisis_box(value) -> bool:
+    """Whether a document (any of its fields, at any depth) holds a crisis_notice block."""
+    from pydantic import BaseModel
+
+    if isinstance(value, schema.CrisisNotice):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_crisis_box(v) for v in value)
+    if isinstance(value, BaseModel):
+        return any(_has_crisis_box(getattr(value, k)) for k in type(value).model_fields)
+    return False
 
 
 def document_tail(ctx: Context, doc) -> list:
@@ -439,18 +508,26 @@ def edition_line(ctx: Context) -> Tag:
 class TickBox(Flowable):
     """A square that prints empty (an artifact) and is a checkbox field (a Form) on screen."""
 
+    tags_itself = True
+    """In a data table's cell, its Form element goes in the cell's element."""
+
     def __init__(self, size: float, name: str | None, tooltip: str, colour,
                  parent: Node | None = None):
         super().__init__()
         self.size, self.name, self.tooltip, self.colour = size, name, tooltip, colour
         self.width = self.height = size
         self.node = Node("Form", parent)
+        self.holder = parent
+        """The element the box belongs to (a list item's label), there even with no field."""
 
     def wrap(self, aw, ah):
         return self.size, self.size
 
     def draw(self):
         c = self.canv
+        tagger = tagger_of(c)
+        if tagger is not None and self.holder is not None:
+            tagger.attach(self.node.parent or self.holder)
         with artifact(c):
             c.saveState()
             c.setStrokeColor(self.colour)
@@ -462,12 +539,20 @@ class TickBox(Flowable):
             state.checkbox(c, self)
 
 
+def tick_list(parent: Node | None = None) -> Node:
+    """The list element that tick rows are the items of."""
+    return Node("L", parent, attrs={"O": _name("List"), "ListNumbering": _name("None")})
+
+
 def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str = "box-body",
              tooltip: str | None = None, parent: Node | None = None) -> Table:
-    """A tick box beside inline text."""
+    """A tick box beside inline text: an item of the list `parent` (LI > Lbl, holding the
+    box's field, + LBody, holding the text)."""
     s = ctx.theme.body_size
-    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), parent)
-    return table(ctx, [[box, para(ctx, text, style, parent)]], [s * 2.0, width - s * 2.0],
+    item = Node("LI", parent if parent is not None else tick_list())
+    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), Node("Lbl", item))
+    return table(ctx, [[box, para(ctx, text, style, Node("LBody", item))]],
+                 [s * 2.0, width - s * 2.0],
                  [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -564,6 +649,6 @@ def spacer(ctx: Context, lines: float = 1.0) -> Spacer:
 
 
 __all__ = ["Context", "blocks", "document_head", "document_tail", "heading", "para",
-           "plain_para", "callout", "crisis_notice", "tick_row", "write_in", "TickBox",
+           "plain_para", "callout", "crisis_notice", "tick_list", "tick_row", "write_in", "TickBox",
            "WritingLines", "spacer", "edition_line", "colors", "KeepTogether", "Node", "Tag",
-           "table", "figure", "draw_asset", "tagger_of", "artifact"]
+           "table", "figure", "draw_asset", "tagger_of", "artifact", "Paragraph"]

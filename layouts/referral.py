@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from kit import schema
-from kit.text import slug
+from kit.text import escape, slug
 
 from . import parts
 
@@ -39,9 +39,13 @@ def contact(ctx: parts.Context, slot: schema.ReferralSlot) -> list:
     for key in FIELDS:
         label = getattr(labels, key)
         value = getattr(slot.prefill, key)
+        # the printed label (Lbl) and its field (Form) together in one element, so that a
+        # screen reader finds the label with the field
+        pair = parts.Node("P")
         line = parts.write_in(ctx, 1, ctx.field_name(sid, key), f"{slot.title}: {label}", value,
-                              multiline=False)
-        rows.append([parts.plain_para(ctx, label, "field-label"), line])
+                              multiline=False, parent=pair)
+        label_text = parts.Paragraph(escape(label), ctx.style("field-label"))
+        rows.append([parts.Tag(label_text, parts.Node("Lbl", pair)), line])
     out.append(parts.table(ctx, rows, [label_w, theme.frame_width - label_w], hAlign="LEFT",
                      style=([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
