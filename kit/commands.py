@@ -35,15 +35,16 @@ def check(places, kit_name: str, say=print) -> None:
     _warn(pack.warnings)
     say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
         f"language {pack.kit.language}, {pack.kit.paper}")
-    say(f"{'document':<24} {'layout':<11} {'FK grade':>8} {'SMOG':>6}  long sentences")
+    say(f"{'document':<24} {'layout':<11} {'reading level':<38} long sentences")
     for doc in pack.documents:
-        level = readability.measure(readability.document_sentences(doc.model))
+        level = readability.measure(readability.document_sentences(doc.model),
+                                    language=pack.kit.language)
         if level is None:
-            say(f"{doc.name:<24} {doc.layout:<11} {'-':>8} {'-':>6}")
+            say(f"{doc.name:<24} {doc.layout:<11} -")
             continue
         flag = "" if level.within_limits or doc.layout != "handout" else \
-            f"  above grade {readability.FK_LIMIT:g} / SMOG {readability.SMOG_LIMIT:g}"
-        say(f"{doc.name:<24} {doc.layout:<11} {level.flesch_kincaid:>8.1f} {level.smog:>6.1f}  "
+            f"  outside the limits ({level.describe_limits()})"
+        say(f"{doc.name:<24} {doc.layout:<11} {level.describe():<38} "
             f"{level.long_sentences} of {level.sentences}{flag}")
     say("ok: no problems found")
 

@@ -35,7 +35,8 @@ def load_model(name: str):
 
 @pytest.mark.parametrize("name", handouts())
 def test_handout_reading_level(name):
-    level = readability.measure(readability.document_sentences(load_model(name)))
+    level = readability.measure(readability.document_sentences(load_model(name)), "en-GB")
+    assert level.within_limits, level
     assert level.flesch_kincaid <= readability.FK_LIMIT, level
     assert level.smog <= readability.SMOG_LIMIT, level
     assert level.long_sentences <= level.sentences * 0.1, level
