@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import _listWrapOn
 
 from kit import schema
 from kit.assets import draw as draw_asset
@@ -278,7 +279,32 @@ def keep_closing(body: list, tail: list, lead: int = 1) -> list:
     kept: list = []
     for f in body[-lead:] + tail:  # a KeepTogether inside another reports an endless height
         kept.extend(f._content if isinstance(f, KeepTogether) else [f])
-    return body[:-lead] + [KeepTogether(kept)]
+    return body[:-lead] + [KeepClosing(kept)]
+
+
+class KeepClosing(KeepTogether):
+    """Flowables kept on one page. When they hold a data table and do not fit where they stand,
+    the table is split instead of moved whole: what comes before it (its caption) stays with
+    its first rows, and at least its last row goes on with the pieces after it (under the
+    repeated header), so a long table leaves no half-empty page, a caption never ends a page
+    and the closing pieces never stand alone."""
+
+    def split(self, aW, aH):
+        pieces = super().split(aW, aH)
+        if self._H <= aH:
+            return pieces
+        at = next((i for i, f in enumerate(self._content) if isinstance(f, KitTable)
+                   and isinstance(getattr(f, "_renderCB", None), DataTable)), None)
+        if at is None:
+            return pieces
+        head, first, rest = self._content[:at], self._content[at], self._content[at + 1:]
+        room = aH - (_listWrapOn(head, aW, self.canv)[1] if head else 0)
+        _, table_h = first.wrap(aW, aH)
+        parts = first.split(aW, min(room, table_h - 1) if rest else room) if room > 0 else []
+        if len(parts) != 2:
+            frame = getattr(self, "_frame", None)
+            return pieces if frame is None or getattr(frame, "_atTop", True) else []
+        return head + [parts[0], KeepClosing([parts[1]] + rest)]
 
 
 def data_table(ctx: Context, content: schema.TableContent) -> list:
@@ -305,12 +331,11 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     for r in range(2, len(rows), 2):
         style.append(("BACKGROUND", (0, r), (-1, r), theme.colour("tint")))
     node = Node("Table")
-    out = []
-    if content.caption:
-        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
-    out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
-                     spaceAfter=s * 1.0, structure=DataTable(node, 1)))
-    return out
+    grid = table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
+                 spaceAfter=s * 1.0, structure=DataTable(node, 1))
+    if not content.caption:
+        return [grid]
+    return [KeepClosing([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
 
 
 def image(ctx: Context, img: schema.ImageContent) -> list:
