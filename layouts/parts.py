@@ -276,34 +276,40 @@ def keep_closing(body: list, tail: list, lead: int = 1) -> list:
     edition line), so no page holds only the edition line or a lone box."""
     if len(body) < lead:
         return body + tail
+    start = len(body) - lead
+    while start > 0 and isinstance(body[start], Spacer):  # a gap is not something to keep
+        start -= 1
     kept: list = []
-    for f in body[-lead:] + tail:  # a KeepTogether inside another reports an endless height
+    for f in body[start:] + tail:  # a KeepTogether inside another reports an endless height
         kept.extend(f._content if isinstance(f, KeepTogether) else [f])
-    return body[:-lead] + [KeepClosing(kept)]
+    return body[:start] + [KeepClosing(kept)]
 
 
 class KeepClosing(KeepTogether):
-    """Flowables kept on one page. When they hold a data table and do not fit where they stand,
-    the table is split instead of moved whole: what comes before it (its caption) stays with
-    its first rows, and at least its last row goes on with the pieces after it (under the
-    repeated header), so a long table leaves no half-empty page, a caption never ends a page
-    and the closing pieces never stand alone."""
+    """Flowables kept on one page: moved whole to the next page when they do not fit where
+    they stand. When they are taller than a page and hold a table with a header row (a data
+    table, the tally), the table is split rather than the pieces after it: what comes before
+    it (its caption) stays with its first rows (two at least), and its last rows go on with
+    the pieces after it under the repeated header, so a caption never ends a page and the
+    closing pieces never stand alone."""
 
     def split(self, aW, aH):
         pieces = super().split(aW, aH)
-        if self._H <= aH:
+        frame = getattr(self, "_frame", None)
+        page_h = getattr(frame, "_height", None)
+        if self._H <= aH or page_h is None or self._H <= page_h:
             return pieces
-        at = next((i for i, f in enumerate(self._content) if isinstance(f, KitTable)
-                   and isinstance(getattr(f, "_renderCB", None), DataTable)), None)
+        at = next((i for i, f in enumerate(self._content)
+                   if isinstance(f, KitTable) and f.repeatRows), None)
         if at is None:
             return pieces
         head, first, rest = self._content[:at], self._content[at], self._content[at + 1:]
         room = aH - (_listWrapOn(head, aW, self.canv)[1] if head else 0)
         _, table_h = first.wrap(aW, aH)
         parts = first.split(aW, min(room, table_h - 1) if rest else room) if room > 0 else []
-        if len(parts) != 2:
-            frame = getattr(self, "_frame", None)
-            return pieces if frame is None or getattr(frame, "_atTop", True) else []
+        repeat = first.repeatRows if isinstance(first.repeatRows, int) else len(first.repeatRows)
+        if len(parts) != 2 or len(parts[0]._cellvalues) - repeat < 2:
+            return pieces if getattr(frame, "_atTop", True) else []
         return head + [parts[0], KeepClosing([parts[1]] + rest)]
 
 
