@@ -69,17 +69,17 @@ def check(places, kit_name: str, say=print, language: str | None = None) -> None
         lang = pack.kit.language
         say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
             f"language {lang}, {pack.kit.paper}")
-        say(f"{'document':<24} {'language':<8} {'layout':<11} {'FK grade':>8} {'SMOG':>6}  "
+        say(f"{'document':<24} {'language':<8} {'layout':<11} {'reading level':<38} "
             "long sentences")
         for doc in pack.documents:
             level = readability.measure(readability.document_sentences(doc.model), language=lang)
             if level is None:
-                say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} {'-':>8} {'-':>6}")
+                say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} -")
                 continue
             flag = "" if level.within_limits or doc.layout != "handout" else \
-                f"  above grade {readability.FK_LIMIT:g} / SMOG {readability.SMOG_LIMIT:g}"
-            say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} {level.flesch_kincaid:>8.1f} "
-                f"{level.smog:>6.1f}  {level.long_sentences} of {level.sentences}{flag}")
+                f"  outside the limits ({level.describe_limits()})"
+            say(f"{doc.name:<24} {lang:<8} {doc.layout:<11} {level.describe():<38} "
+                f"{level.long_sentences} of {level.sentences}{flag}")
     notes = translate.check_translations(places, packs)
     _warn(notes)
     say(f"ok: no problems found{f' ({len(notes)} translation warnings)' if notes else ''}")

@@ -10,8 +10,7 @@ def build(doc: schema.HandoutDocument, ctx: parts.Context) -> list:
     """Flowables for a handout."""
     body = parts.blocks(ctx, doc.body)
     # the "Try this week" box stays with the text before it, and the edition line with both
-    # (a table before it may split across pages, so it is left free)
-    lead = 2 if (isinstance(doc.body[-1], schema.TryThisWeek) and len(doc.body) > 1
-                 and not isinstance(doc.body[-2], schema.Table)) else 1
+    # (a table before it gives up its last rows to the box rather than moving whole)
+    lead = 2 if isinstance(doc.body[-1], schema.TryThisWeek) and len(doc.body) > 1 else 1
     return parts.document_head(ctx, doc) + parts.keep_closing(body, parts.document_tail(ctx, doc),
                                                               lead)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import _listWrapOn
 
 from kit import schema
 from kit.assets import draw as draw_asset
@@ -291,10 +292,41 @@ def keep_closing(body: list, tail: list, lead: int = 1) -> list:
     edition line), so no page holds only the edition line or a lone box."""
     if len(body) < lead:
         return body + tail
+    start = len(body) - lead
+    while start > 0 and isinstance(body[start], Spacer):  # a gap is not something to keep
+        start -= 1
     kept: list = []
-    for f in body[-lead:] + tail:  # a KeepTogether inside another reports an endless height
+    for f in body[start:] + tail:  # a KeepTogether inside another reports an endless height
         kept.extend(f._content if isinstance(f, KeepTogether) else [f])
-    return body[:-lead] + [KeepTogether(kept)]
+    return body[:start] + [KeepClosing(kept)]
+
+
+class KeepClosing(KeepTogether):
+    """Flowables kept on one page: moved whole to the next page when they do not fit where
+    they stand. When they are taller than a page and hold a table with a header row (a data
+    table, the tally), the table is split rather than the pieces after it: what comes before
+    it (its caption) stays with its first rows (two at least), and its last rows go on with
+    the pieces after it under the repeated header, so a caption never ends a page and the
+    closing pieces never stand alone."""
+
+    def split(self, aW, aH):
+        pieces = super().split(aW, aH)
+        frame = getattr(self, "_frame", None)
+        page_h = getattr(frame, "_height", None)
+        if self._H <= aH or page_h is None or self._H <= page_h:
+            return pieces
+        at = next((i for i, f in enumerate(self._content)
+                   if isinstance(f, KitTable) and f.repeatRows), None)
+        if at is None:
+            return pieces
+        head, first, rest = self._content[:at], self._content[at], self._content[at + 1:]
+        room = aH - (_listWrapOn(head, aW, self.canv)[1] if head else 0)
+        _, table_h = first.wrap(aW, aH)
+        parts = first.split(aW, min(room, table_h - 1) if rest else room) if room > 0 else []
+        repeat = first.repeatRows if isinstance(first.repeatRows, int) else len(first.repeatRows)
+        if len(parts) != 2 or len(parts[0]._cellvalues) - repeat < 2:
+            return pieces if getattr(frame, "_atTop", True) else []
+        return head + [parts[0], KeepClosing([parts[1]] + rest)]
 
 
 def data_table(ctx: Context, content: schema.TableContent) -> list:
@@ -326,12 +358,11 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
     for r in range(2, len(rows), 2):
         style.append(("BACKGROUND", (0, r), (-1, r), theme.colour("tint")))
     node = Node("Table")
-    out = []
-    if content.caption:
-        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
-    out.append(table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
-                     spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1)))
-    return out
+    grid = table(ctx, rows, col_widths, style, repeatRows=1, spaceBefore=s * 0.2,
+                 spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1))
+    if not content.caption:
+        return [grid]
+    return [KeepClosing([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
 
 
 def stacked_table(ctx: Context, content: schema.TableContent) -> list:
@@ -360,13 +391,12 @@ def stacked_table(ctx: Context, content: schema.TableContent) -> list:
         style.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.5,
                       theme.colour("muted")))
     node = Node("Table")
-    out = []
-    if content.caption:
-        out.append(para(ctx, content.caption, "small", parent=node, role="Caption"))
-    out.append(table(ctx, rows, [label_w, theme.frame_width - label_w], style,
-                     spaceBefore=s * 0.2, spaceAfter=s * 1.0,
-                     structure=DataTable(node, 0, row_headers=1)))
-    return out
+    grid = table(ctx, rows, [label_w, theme.frame_width - label_w], style,
+                 spaceBefore=s * 0.2, spaceAfter=s * 1.0,
+                 structure=DataTable(node, 0, row_headers=1))
+    if not content.caption:
+        return [grid]
+    return [KeepClosing([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
 
 
 def image(ctx: Context, img: schema.ImageContent) -> list:
