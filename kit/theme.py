@@ -54,6 +54,16 @@ class Theme:
         return 18.0 if self.large_print else 12.0
 
     @property
+    def field_text_size(self) -> float:
+        """Text in form fields, typed or pre-filled (large print: 18 pt like the body)."""
+        return 18.0 if self.large_print else 11.0
+
+    @property
+    def field_min_size(self) -> float:
+        """The smallest a pre-filled value that does not fit is shrunk to."""
+        return 14.0 if self.large_print else 6.0
+
+    @property
     def line_gap(self) -> float:
         """Distance between ruled writing lines."""
         return self.body_size * 2.2

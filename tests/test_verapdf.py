@@ -34,7 +34,7 @@ def _filled_and_saved(data: bytes) -> bytes:
     viewer = Pdfium(data)
     for n, f in enumerate(inventory(data)):
         if f["type"] == "/Tx":
-            viewer.type(f["name"], "Nguyễn Thị Hương, Γιώργος, Łucja: we read together.")
+            viewer.type(f["name"], "Nguyễn Thị Hương, Γιώργος, Łucja, Ольга, אבי, أحمد: we read together.")
         elif f["type"] == "/Btn" and n % 2:
             viewer.click(f["name"])
     buf = io.BytesIO()
@@ -79,14 +79,8 @@ def verdicts(tmp_path_factory):
     return groups, results
 
 
-FILLED_GAP = pytest.mark.xfail(strict=True, reason=(
-    "PDFium draws typed text in a font named by the field's /DA; that is Helvetica, which it "
-    "does not embed: the fields need an embedded font in /DR first"))
-
-
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@pytest.mark.parametrize("group", [g if g != "filled" else pytest.param(g, marks=FILLED_GAP)
-                                   for g in GROUPS])
+@pytest.mark.parametrize("group", GROUPS)
 def test_verapdf_passes(group, flavour, verdicts):
     groups, results = verdicts
     assert groups[group], f"nothing was built for {group}"
