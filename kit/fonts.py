@@ -304,10 +304,12 @@ def uncovered(text: str, primary: str) -> list[str]:
     return bad
 
 
-def describe(chars: list[str]) -> str:
-    """'U+1F600 (GRINNING FACE)' for each character, for a warning."""
-    return ", ".join(f"'{c}' U+{ord(c):04X} ({unicodedata.name(c, 'unnamed').title()})"
-                     for c in chars)
+def missing_message(chars: list[str]) -> str:
+    """The warning for characters no font draws."""
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:8])
+    more = f" and {len(chars) - 8} more" if len(chars) > 8 else ""
+    return (f"no font can show {shown}{more}; they would print as blanks (use a brand font "
+            "that has them, or leave them out)")
 
 
 # -- right-to-left runs ------------------------------------------------------------------------
