@@ -387,10 +387,7 @@ def fix_frags(frags) -> list:
             continue
         changed = True
         for part, font, rtl in parts:
-            # a right-to-left run is kept on one line (no-break spaces): wrapped, its words
-            # would read in the wrong order
-            text_ = visual(part, font).replace(" ", "\u00a0") if rtl else part
-            out.append(f.clone(text=text_, fontName=font))
+            out.append(f.clone(text=visual(part, font) if rtl else part, fontName=font))
     return out if changed else frags
 
 
