@@ -21,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak,
                                 PageTemplate, Paragraph)
 from reportlab.platypus.doctemplate import PageBegin
 
-from . import fields
+from . import fields, fonts
 from .assets import draw as draw_asset
 from .text import escape
 
@@ -342,17 +342,17 @@ class KitDocTemplate(BaseDocTemplate):
             lh = lw * furn.logo.aspect
             draw_asset(canv, furn.logo, x0, top - lh + 2, lw, lh)
             if furn.name_with_logo:
-                canv.setFont(theme.fonts.bold, small + 1)
                 canv.setFillColor(primary)
-                canv.drawString(x0 + lw + 2 * mm, top - small, furn.organisation)
+                fonts.draw_string(canv, x0 + lw + 2 * mm, top - small, furn.organisation,
+                                  theme.fonts.bold, small + 1)
         else:
-            canv.setFont(theme.fonts.bold, small + 1)
             canv.setFillColor(primary)
-            canv.drawString(x0, top - small, furn.organisation)
+            fonts.draw_string(canv, x0, top - small, furn.organisation, theme.fonts.bold,
+                              small + 1)
         if state.current is not None:
-            canv.setFont(theme.fonts.regular, small)
             canv.setFillColor(muted)
-            canv.drawRightString(x1, top - small, state.current.header_title)
+            fonts.draw_string(canv, x1, top - small, state.current.header_title,
+                              theme.fonts.regular, small, anchor="right")
         canv.setStrokeColor(primary)
         canv.setLineWidth(0.8)
         canv.line(x0, h - theme.margin_top + 6 * mm, x1, h - theme.margin_top + 6 * mm)
@@ -361,10 +361,9 @@ class KitDocTemplate(BaseDocTemplate):
         canv.setStrokeColor(muted)
         canv.setLineWidth(0.5)
         canv.line(x0, base + small + 3, x1, base + small + 3)
-        canv.setFont(theme.fonts.regular, small)
         canv.setFillColor(muted)
         left = furn.footer + (f"  \u00b7  {furn.website}" if furn.website else "")
-        canv.drawString(x0, base, left)
+        fonts.draw_string(canv, x0, base, left, theme.fonts.regular, small)
         page_index = canv.getPageNumber() - 1
         canv.setFont(theme.fonts.bold, small)
         canv.drawRightString(x1, base, f"{furn.page_word} {state.label(page_index)}")
@@ -397,9 +396,9 @@ class KitDocTemplate(BaseDocTemplate):
         if tagger is not None:
             tagger.begin_artifact(canv, "Pagination")
         canv.saveState()
-        canv.setFont(self.theme.fonts.italic, self.theme.body_size)
         canv.setFillColor(self.theme.colour("muted"))
-        canv.drawCentredString(w / 2, h / 2, self.state.furniture.blank_text)
+        fonts.draw_string(canv, w / 2, h / 2, self.state.furniture.blank_text,
+                          self.theme.fonts.italic, self.theme.body_size, anchor="centre")
         canv.restoreState()
         if tagger is not None:
             tagger.end_artifact(canv)

@@ -322,3 +322,13 @@ def test_flattened_organisation_pdf_has_no_live_fields():
     for page in r.pages:
         for annot in page.get("/Annots") or []:
             assert annot.get_object().get("/Subtype") != "/Widget"
+
+
+def test_an_organisation_pdf_fields_use_the_embedded_form_font(packs):
+    r = reader(packs[0]["nguyen"])
+    consent = [f for f in _text_widgets(r) if str(f["/T"]).startswith("consent_")]
+    assert consent
+    for f in consent:
+        assert str(f["/DA"]).startswith(f"/{fields.FONT_KEY} 11 Tf"), f["/DA"]  # size kept
+    font = r.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"][f"/{fields.FONT_KEY}"].get_object()
+    assert "KitFormSans" in font["/BaseFont"]

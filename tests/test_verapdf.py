@@ -56,8 +56,8 @@ def verdicts(tmp_path_factory):
                         build_pack(content.load_pack(kit, stock), Options()).files.items()})
     groups["presets"] = _write(out, "presets", presets)
     places = content.Places(content.CONTENT, EXAMPLE)
-    groups["example"] = _write(out, "example", build_pack(
-        content.load_pack("riverside-adoption", places), Options()).files)
+    example = build_pack(content.load_pack("riverside-adoption", places), Options()).files
+    groups["example"] = _write(out, "example", example)
     batch.run(places, "riverside-adoption", EXAMPLE / "families.csv", out / "batch",
               Options(documents=False), jobs=1, progress=False, say=lambda *a, **k: None)
     groups["batch"] = sorted((out / "batch").glob("*.pdf"))
@@ -74,6 +74,9 @@ def verdicts(tmp_path_factory):
     filled = {name: _filled_and_saved(data) for name, data in presets.items()
               if name.endswith(("reflection-worksheet.pdf", "childcare-checklist.pdf",
                                 "referral-sheet.pdf"))}
+    # an organisation's own form, typed into: its fields use the embedded form font too
+    filled.update({f"riverside/{name}": _filled_and_saved(data) for name, data in example.items()
+                   if name.endswith("consent-form.pdf")})
     groups["filled"] = _write(out, "filled", filled)
     results = validate([p for paths in groups.values() for p in paths])
     return groups, results
