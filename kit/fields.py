@@ -46,7 +46,7 @@ def _merged() -> bytes:
 
     parts = []
     for fb in fonts.CHAIN:
-        font = TTFont(str(fonts.static_font(fb, "regular")))
+        font = TTFont(str(fonts.static_font(fb, "regular")), recalcTimestamp=False)
         for tag in ("GSUB", "GPOS", "GDEF", "kern", "fpgm", "prep", "cvt ", "gasp"):
             if tag in font:  # viewers do not shape typed text; the pieces must merge cleanly
                 del font[tag]
@@ -57,6 +57,8 @@ def _merged() -> bytes:
         buf.seek(0)
         parts.append(buf)
     merged = Merger().merge(parts)
+    merged.recalcTimestamp = False  # the same bytes on every machine
+    merged["head"].created = merged["head"].modified = 0
     from fontTools import subset
 
     opts = subset.Options()

@@ -99,7 +99,7 @@ def cache_dir() -> Path:
     return Path(base) / "attachment-kit" / "fonts"
 
 
-_CUT_VERSION = "1"  # change when the cutting below changes: old cache files are then ignored
+_CUT_VERSION = "2"  # change when the cutting below changes: old cache files are then ignored
 
 
 def _digest(path: Path, *extra: str) -> str:
@@ -148,7 +148,7 @@ def _cut(src: Path, unicodes, bold: bool, layout: bool) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(src))
+    font = TTFont(str(src), recalcTimestamp=False)  # the same bytes on every machine
     opts = subset.Options()
     opts.layout_features = ["*"] if layout else []
     if not layout:
@@ -165,6 +165,7 @@ def _cut(src: Path, unicodes, bold: bool, layout: bool) -> bytes:
         axes = {a.axisTag: a.defaultValue for a in font["fvar"].axes}
         axes["wght"] = 700
         font = instancer.instantiateVariableFont(font, axes, optimize=False)
+        font.recalcTimestamp = False
     for tag in _VARIATION_TABLES:  # the default instance is the regular: drop the variations
         if tag in font:
             del font[tag]

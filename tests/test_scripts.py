@@ -332,3 +332,16 @@ def test_an_organisation_pdf_fields_use_the_embedded_form_font(packs):
         assert str(f["/DA"]).startswith(f"/{fields.FONT_KEY} 11 Tf"), f["/DA"]  # size kept
     font = r.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"][f"/{fields.FONT_KEY}"].get_object()
     assert "KitFormSans" in font["/BaseFont"]
+
+
+def test_cut_fonts_are_the_same_bytes_every_time(monkeypatch):
+    """Cut and merged fonts go into every PDF: made again (another machine, an emptied cache)
+    they must be byte-identical, or the PDFs would differ."""
+    import time
+
+    hebrew = fonts.CHAIN[2]
+    first = fonts._cut(fonts._source(hebrew, False), hebrew.unicodes, bold=True, layout=True)
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # a later clock
+    again = fonts._cut(fonts._source(hebrew, False), hebrew.unicodes, bold=True, layout=True)
+    assert first == again
+    assert fields._merged() == fields.form_font().data
