@@ -37,6 +37,9 @@ FORM_UNICODES = fonts._ranges(
 Arabic contextual forms pre-filled values are drawn with."""
 
 
+_FORM_VERSION = "2"  # change when _merged changes: the cached file is then made again
+
+
 def _merged() -> bytes:
     import io
 
@@ -56,9 +59,10 @@ def _merged() -> bytes:
         font.save(buf)
         buf.seek(0)
         parts.append(buf)
+    first = TTFont(str(fonts.static_font(fonts.CHAIN[0], "regular")))["head"]
     merged = Merger().merge(parts)
-    merged.recalcTimestamp = False  # the same bytes on every machine
-    merged["head"].created = merged["head"].modified = 0
+    merged.recalcTimestamp = False  # the same bytes on every machine: Noto Sans's dates
+    merged["head"].created, merged["head"].modified = first.created, first.modified
     from fontTools import subset
 
     opts = subset.Options()
@@ -111,7 +115,7 @@ def form_font() -> FormFont:
     from fontTools.ttLib import TTFont
 
     sources = "".join(fonts._digest(fonts.static_font(fb, "regular")) for fb in fonts.CHAIN)
-    sources += f"{FORM_UNICODES}"  # a different cut is a different file
+    sources += f"{FORM_UNICODES}{_FORM_VERSION}"  # a different cut is a different file
     path = fonts._cached(f"KitFormSans-{hashlib.sha256(sources.encode()).hexdigest()[:12]}.ttf",
                          _merged)
     data = path.read_bytes()
