@@ -393,49 +393,21 @@ def fix_frags(frags) -> list:
 
 
 def install() -> None:
-    """Make every ReportLab Paragraph fall back per character (idempotent).
-
-    A paragraph with a right-to-left run also gives its structure element (when the PDF is
-    tagged) its text in reading order as /ActualText: the page draws such runs in visual
-    order, which is what a screen reader would otherwise read."""
+    """Make every ReportLab Paragraph fall back per character (idempotent)."""
     from reportlab.platypus import paragraph
 
-    cls = paragraph.Paragraph
-    if getattr(cls._setup, "_kit_fallback", False):
+    setup = paragraph.Paragraph._setup
+    if getattr(setup, "_kit_fallback", False):
         return
-    setup, split, draw_on = cls._setup, cls.split, cls.drawOn
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         parsed = frags is None
         setup(self, text, style, bulletText, frags, cleaner)
         if parsed and self.frags:
-            before = self.frags
-            self.frags = fix_frags(before)
-            if self.frags is not before and any(
-                    is_rtl_char(c) for f in before for c in getattr(f, "text", "") or ""):
-                self._kit_text = "".join(getattr(f, "text", "") or "" for f in before)
-
-    def _split(self, availWidth, availHeight):
-        parts = split(self, availWidth, availHeight)
-        text = getattr(self, "_kit_text", None)
-        if text is not None and parts:
-            parts[0]._kit_text = text  # the element's whole text, once
-            for part in parts[1:]:
-                part._kit_text = ""
-        return parts
-
-    def _draw_on(self, canv, x, y, _sW=0):
-        text = getattr(self, "_kit_text", None)
-        tagger = getattr(getattr(canv, "kit_state", None), "tagger", None)
-        if text and tagger is not None and tagger.current:
-            node = tagger.current[-1]
-            texts = node.__dict__.setdefault("_kit_texts", [])
-            texts.append(text)
-            node.actual_text = " ".join(texts)
-        return draw_on(self, canv, x, y, _sW)
+            self.frags = fix_frags(self.frags)
 
     _setup._kit_fallback = True
-    cls._setup, cls.split, cls.drawOn = _setup, _split, _draw_on
+    paragraph.Paragraph._setup = _setup
 
 
 # -- canvas text -------------------------------------------------------------------------------

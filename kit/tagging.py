@@ -199,8 +199,6 @@ class Tagger:
                 d["Pg"] = page_ref(first_page)
             if node.alt is not None:
                 d["Alt"] = PDFString(node.alt)
-            if getattr(node, "actual_text", None):  # text in reading order (kit/fonts.py)
-                d["ActualText"] = PDFString(node.actual_text)
             if node.title is not None:
                 d["T"] = PDFString(node.title)
             if node.attrs:

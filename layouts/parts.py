@@ -517,15 +517,11 @@ class WritingLines(Flowable):
         value = (state.prefill.get(self.name) if state is not None and self.name else None) \
             or self.value
         if value:  # printed copy: the pre-filled value as plain text on the lines, fitted
-            import unicodedata
-
             from kit.fields import draw_value
 
             if tagger:
                 tagger.begin(c, self.value_node)
             fitted = draw_value(c, self, str(value), self.font, self.text_size, self.min_size)
-            if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in str(value)):
-                self.value_node.actual_text = str(value)  # drawn in visual order
             if state is not None and not fitted.fits:
                 state.overflow.append((self.name, str(value)))
             if tagger:

@@ -345,24 +345,3 @@ def test_cut_fonts_are_the_same_bytes_every_time(monkeypatch):
     again = fonts._cut(fonts._source(hebrew, False), hebrew.unicodes, bold=True, layout=True)
     assert first == again
     assert fields._merged() == fields.form_font().data
-
-
-def test_right_to_left_text_reads_in_order_for_screen_readers(packs):
-    """Runs drawn in visual order give their structure element the text in reading order."""
-    r = reader(packs[0]["alkhatib"])
-    found = []
-
-    def walk(elem):
-        elem = elem.get_object()
-        if "/ActualText" in elem:
-            found.append((elem["/S"], str(elem["/ActualText"])))
-        kids = elem.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids]:
-            if hasattr(kid, "get_object") and "/S" in kid.get_object():
-                walk(kid)
-
-    walk(r.trailer["/Root"]["/StructTreeRoot"])
-    parent = FAMILIES["alkhatib"][0]
-    assert ("/H1", f"Welcome, {parent}") in found, found
-    assert ("/LBody", f"Your support worker is {parent}.") in found, found
-    assert all(any(fonts.is_rtl_char(c) for c in text) for _, text in found)
