@@ -25,6 +25,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[Row, list[str]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Problems in built packs' rows that did not stop them (a character no font shows)."""
     entries: list = field(default_factory=list)
     """manifest.Entry for every row, written to manifest.csv."""
 
@@ -159,6 +161,8 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     for row, messages in summary.failed:
         for message in messages:
             say(message, file=sys.stderr)
+    for message in summary.warnings:
+        say(message, file=sys.stderr)
     say(summary.line())
     return summary
 
@@ -254,6 +258,8 @@ def _collect(result, summary: Summary, shown: str, bar) -> None:
     if ok:
         summary.built.append(row.name)
         summary.entries.append(entry)
+        summary.warnings += [f"{shown}:{row.line}: warning: row {row.number}, {m}"
+                             for m in messages]
     else:
         summary.failed.append((row, [f"{shown}:{row.line}: error: row {row.number}: {m}"
                                      for m in messages]))
@@ -282,12 +288,29 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
         files[f".{row.name}.built"] = manifest.record(entry, key)
         files[f".{row.name}.inputs"] = key.encode()
         store.write(files)
-        return row, True, [], _learnt(known), entry
+        return row, True, _row_warnings(pack, row, result), _learnt(known), entry
     except ContentError as exc:
         return row, False, [str(p).replace(": error: ", ": ", 1) for p in exc.problems
                             if p.severity == "error"], _learnt(known), None
     except OutputError as exc:
         return row, False, [str(exc)], _learnt(known), None
+
+
+def _row_warnings(pack, row: Row, result) -> list[str]:
+    """A family's values that will not print right: characters no font draws, values too
+    long for their field."""
+    from . import fonts
+
+    out = []
+    for column, value in row.values.items():
+        missing = [c for c in fonts.uncovered(str(value or ""), pack.fonts.regular)
+                   if not c.isspace() and ord(c) >= 32]
+        if missing:
+            out.append(f"column {column}: {fonts.missing_message(missing)}")
+    for w in result.warnings:
+        if w.file == "family values" and w.path in row.values:
+            out.append(f"column {w.path}: {w.message}")
+    return out
 
 
 def _learnt(known: dict) -> dict:

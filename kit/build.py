@@ -93,6 +93,15 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
             break
         entries = placed
     _remember_layout(pack, layout_key, state)
+    for name, value in dict.fromkeys(state.overflow):
+        message = (f"the value '{value[:40]}{'...' if len(value) > 40 else ''}' does not fit "
+                   "its field even at the smallest size; it is cut at the field's edge "
+                   "(shorten it)")
+        if name in kit.prefill:
+            result.warnings.append(pack.kit_source.problem(("prefill", name), message,
+                                                           "warning"))
+        else:
+            result.warnings.append(Problem("family values", 0, 0, name, message, "warning"))
     result.files[f"{pack.name}.pdf"] = data
     result.pages[f"{pack.name}.pdf"] = state.pages
     if options.forms:

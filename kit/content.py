@@ -273,24 +273,19 @@ def _load_included(entry, kit_path, places, kit_source, field_path, report):
 
 
 def missing_glyphs(source: Source, fonts) -> list[Problem]:
-    """Warnings for text the brand's fonts cannot show (it would print as blanks)."""
-    from reportlab.pdfbase import pdfmetrics
+    """Warnings for text that neither the brand's fonts nor the fallback chain can show (it
+    would print as blanks)."""
+    from . import fonts as fallback
 
-    faces = [pdfmetrics.getFont(getattr(fonts, k)).face.charToGlyph
-             for k in ("regular", "bold", "italic", "bold_italic")]
-    covered = set(faces[0]).intersection(*faces[1:])
     problems = []
 
     def walk(value, path):
         if isinstance(value, str):
-            missing = sorted({c for c in value if ord(c) not in covered and not c.isspace()
-                              and ord(c) >= 32})
+            missing = sorted(c for c in fallback.uncovered(value, fonts.regular)
+                             if not c.isspace() and ord(c) >= 32)
             if missing:
-                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
-                more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-                problems.append(source.problem(
-                    path, f"the font cannot show {shown}{more}; they would print as blanks "
-                          "(use a brand font that has them, or leave them out)", "warning"))
+                problems.append(source.problem(path, fallback.missing_message(missing),
+                                               "warning"))
         elif isinstance(value, dict):
             for k, v in value.items():
                 walk(v, path + (k,))

@@ -146,6 +146,9 @@ def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes
             writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
         form = form.get_object()
         form.setdefault(NameObject("/Fields"), ArrayObject()).extend(new_fields)
+        from .fields import adopt_fields
+
+        adopt_fields(writer, form, new_fields)  # typed text in the embedded form font
     out = io.BytesIO()
     writer.write(out)
     from .render import _content_id

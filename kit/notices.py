@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from . import fonts
 from .tagging import FontMarks, Node, Paragraph, tagger_of
 from .text import escape
 
@@ -80,9 +81,10 @@ def footer_line(canv, state, x: float, y: float, text: str, rest: str) -> None:
     if real:
         tagger.end_artifact(canv)
         tagger.begin(canv, Node("P", tagger.part, late=True))
-    canv.drawString(x, y, text)
+    font, size = canv._fontname, canv._fontsize
+    fonts.draw_string(canv, x, y, text, font, size)
     if real:
         tagger.end(canv)
         tagger.begin_artifact(canv, "Pagination")
     if rest:
-        canv.drawString(x + canv.stringWidth(text), y, rest)
+        fonts.draw_string(canv, x + fonts.string_width(text, font, size), y, rest, font, size)

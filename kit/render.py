@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
-from reportlab.lib.colors import white as _WHITE
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import XMP
@@ -22,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak,
                                 PageTemplate)
 from reportlab.platypus.doctemplate import PageBegin
 
-from . import notices
+from . import fields, fonts, notices
 from .assets import draw as draw_asset
 from .text import escape
 
@@ -164,6 +163,8 @@ class BuildState:
     """The structure-tree recorder (kit/tagging.py), or None for an untagged build."""
     blanks: list = field(default_factory=list)
     """Indexes of the padding pages inserted for duplex printing."""
+    overflow: list = field(default_factory=list)
+    """(field name, value) of pre-filled values too long for their field even when shrunk."""
 
     def start_document(self, canv, marker) -> None:
         page = canv.getPageNumber() - 1
@@ -212,23 +213,25 @@ class BuildState:
             return
         self.fields.append((lines.name, canv.getPageNumber() - 1))
         form = canv.acroForm
-        # Multi-line: size 0 (auto) lets viewers and pypdf wrap typed text. The field is
-        # opaque white with the ruled lines drawn in its empty appearance: they show and print
-        # while it is empty, and typed text (whose line pitch no viewer lets us set) replaces
-        # them instead of being struck through.
-        size = 0 if lines.multiline else min(11.0, lines.gap * 0.55)
-        form.txAP = _field_appearance(form, lines)
+        fields.use_form_font(form)
+        # The field is transparent over the ruled lines the page itself draws (artifacts), so
+        # typing never hides them. Its /DA names the embedded form font: typed text in any
+        # script of the chain shows, and a saved form stays PDF/UA and PDF/A. Multi-line, size
+        # 0 (auto) lets viewers wrap typed text; large print asks for 18 pt.
+        large = lines.text_size >= 18
+        size = lines.text_size if (large or not lines.multiline) else 0
+        value = str(self.prefill.get(lines.name, lines.value or ""))
+        form.txAP = _field_appearance(form, lines, self)
         if self.tagger is not None:
             self.tagger.pending = lines.node
         try:
             form.textfield(name=lines.name, tooltip=lines.tooltip, x=0, y=2,
                            width=lines.width, height=lines.height - 2, relative=True,
-                           borderWidth=0, borderColor=None,
-                           fillColor=_WHITE if lines.multiline else None,
-                           fontName="Helvetica", fontSize=size, maxlen=None,
+                           borderWidth=0, borderColor=None, fillColor=None,
+                           fontName=fields.FONT_KEY, fontSize=size, maxlen=None,
                            textColor=lines.text_colour,
                            fieldFlags="multiline" if lines.multiline else "",
-                           value=str(self.prefill.get(lines.name, lines.value or "")))
+                           value=value)
         finally:
             form.__dict__.pop("txAP", None)
 
@@ -237,75 +240,27 @@ TICKED = {"x", "yes", "y", "true", "1", "ticked", "checked", "on"}
 """Values of a families column that tick a checkbox field."""
 
 
-def _field_appearance(form, lines):
-    """ReportLab's txAP for one field, with two changes: a pre-filled value is drawn in the
-    brand's embedded font (PDF/UA forbids rendering text in an unembedded standard font), on
-    the ruled lines; and a multi-line field's empty appearance carries the ruled lines."""
+def _field_appearance(form, lines, state):
+    """ReportLab's txAP for one field, with the value (if pre-filled) drawn in the embedded
+    form font, wrapped and shrunk to fit the field (PDF/UA forbids rendering text in an
+    unembedded standard font)."""
     original = type(form).txAP.__get__(form)
-    rules = ""
-    if lines.multiline:
-        r, g, b = lines.colour.red, lines.colour.green, lines.colour.blue
-        ops = [f"q {r:.3f} {g:.3f} {b:.3f} RG 0.6 w"]
-        for i in range(lines.lines):
-            y = lines.height - (i + 1) * lines.gap  # the page's rule, in field coordinates
-            ops.append(f"0 {y:.2f} m {lines.width:.2f} {y:.2f} l S")
-        rules = "\n".join(ops + ["Q"])
 
     def appearance(key, value, *args, **kw):
         ap = original(key, "", *args, **kw)
         content = ap.content
-        if rules:
-            content = content.replace("/Tx BMC", rules + "\n/Tx BMC", 1)
         if value:
-            text, resources = _value_text(form, lines, value)
+            text, fitted = fields.value_stream(value, lines, lines.font, lines.text_size,
+                                               lines.min_size)
+            if not fitted.fits and (lines.name, value) not in state.overflow:
+                state.overflow.append((lines.name, value))
             content = content[:content.rfind("Q")] + text + "\nQ\nEMC\n"
-            ap.dictionary["Resources"] = resources
+        ap.dictionary["Resources"] = fields.resources(form.canv._doc)
         ap.content = content
         ap._af_refstr = content + ap._af_refstr
         return ap
 
     return appearance
-
-
-def _value_text(form, lines, value: str):
-    """Text operators drawing a field's value in the embedded brand font, one ruled line per
-    line of text, and the resources they need."""
-    from reportlab.lib.rl_accel import escapePDF
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference
-
-    font = pdfmetrics.getFont(lines.font)
-    doc = form.canv._doc
-    size = min(11.0, lines.gap * 0.55)
-    width = lines.width - 4
-    rows: list[str] = []
-    for paragraph in value.splitlines() or [""]:
-        row = ""
-        for word in paragraph.split(" "):
-            trial = f"{row} {word}" if row else word
-            if row and font.stringWidth(trial, size) > width:
-                rows.append(row)
-                row = word
-            else:
-                row = trial
-        rows.append(row)
-    rows = rows[:lines.lines] if lines.multiline else rows[:1]
-    colour = lines.text_colour or lines.colour
-    ops = [f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f} rg"]
-    names = {}
-    for i, row in enumerate(rows):
-        # the baseline sits a little above the i-th ruled line (field coordinates, y=0 at the
-        # field's bottom, which is 2 pt above the page's lowest rule)
-        y = lines.height - (i + 1) * lines.gap + lines.gap * 0.28 - 2 + 2
-        ops.append(f"BT 1 0 0 1 2 {y:.2f} Tm")
-        for subset, data in font.splitString(row, doc):
-            name = font.getSubsetInternalName(subset, doc)
-            names[name[1:]] = PDFObjectReference(name[1:])
-            ops.append(f"{name} {size:g} Tf ({escapePDF(data.decode('latin-1'))}) Tj")
-        ops.append("ET")
-    resources = PDFDictionary({"ProcSet": PDFArray([PDFName("PDF"), PDFName("Text")]),
-                               "Font": PDFDictionary(names)})
-    return "\n".join(ops), resources
 
 
 def _roman(n: int) -> str:
@@ -391,17 +346,17 @@ class KitDocTemplate(BaseDocTemplate):
             lh = lw * furn.logo.aspect
             draw_asset(canv, furn.logo, x0, top - lh + 2, lw, lh)
             if furn.name_with_logo:
-                canv.setFont(theme.fonts.bold, small + 1)
                 canv.setFillColor(primary)
-                canv.drawString(x0 + lw + 2 * mm, top - small, furn.organisation)
+                fonts.draw_string(canv, x0 + lw + 2 * mm, top - small, furn.organisation,
+                                  theme.fonts.bold, small + 1)
         else:
-            canv.setFont(theme.fonts.bold, small + 1)
             canv.setFillColor(primary)
-            canv.drawString(x0, top - small, furn.organisation)
+            fonts.draw_string(canv, x0, top - small, furn.organisation, theme.fonts.bold,
+                              small + 1)
         if state.current is not None:
-            canv.setFont(theme.fonts.regular, small)
             canv.setFillColor(muted)
-            canv.drawRightString(x1, top - small, state.current.header_title)
+            fonts.draw_string(canv, x1, top - small, state.current.header_title,
+                              theme.fonts.regular, small, anchor="right")
         canv.setStrokeColor(primary)
         canv.setLineWidth(0.8)
         canv.line(x0, h - theme.margin_top + 6 * mm, x1, h - theme.margin_top + 6 * mm)
@@ -410,8 +365,8 @@ class KitDocTemplate(BaseDocTemplate):
         canv.setStrokeColor(muted)
         canv.setLineWidth(0.5)
         canv.line(x0, base + small + 3, x1, base + small + 3)
-        canv.setFont(theme.fonts.regular, small)
         canv.setFillColor(muted)
+        canv.setFont(theme.fonts.regular, small)
         notices.footer_line(canv, state, x0, base, furn.footer,
                             f"  \u00b7  {furn.website}" if furn.website else "")
         page_index = canv.getPageNumber() - 1
@@ -430,9 +385,9 @@ class KitDocTemplate(BaseDocTemplate):
         if tagger is not None:
             tagger.begin_artifact(canv, "Pagination")
         canv.saveState()
-        canv.setFont(self.theme.fonts.italic, self.theme.body_size)
         canv.setFillColor(self.theme.colour("muted"))
-        canv.drawCentredString(w / 2, h / 2, self.state.furniture.blank_text)
+        fonts.draw_string(canv, w / 2, h / 2, self.state.furniture.blank_text,
+                          self.theme.fonts.italic, self.theme.body_size, anchor="centre")
         canv.restoreState()
         if tagger is not None:
             tagger.end_artifact(canv)

@@ -10,6 +10,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
 
+from . import fonts as fallback
+
 PAPER = {"A4": A4, "Letter": LETTER}
 
 
@@ -52,6 +54,16 @@ class Theme:
         return 18.0 if self.large_print else 12.0
 
     @property
+    def field_text_size(self) -> float:
+        """Text in form fields, typed or pre-filled (large print: 18 pt like the body)."""
+        return 18.0 if self.large_print else 11.0
+
+    @property
+    def field_min_size(self) -> float:
+        """The smallest a pre-filled value that does not fit is shrunk to."""
+        return 14.0 if self.large_print else 6.0
+
+    @property
     def line_gap(self) -> float:
         """Distance between ruled writing lines."""
         return self.body_size * 2.2
@@ -64,6 +76,8 @@ def make_theme(paper: str, fonts: FontSet, colour_hex: dict[str, str], large_pri
     """Build the theme: register the font family and make the paragraph styles."""
     registerFontFamily(fonts.regular, normal=fonts.regular, bold=fonts.bold,
                        italic=fonts.italic, boldItalic=fonts.bold_italic)
+    fallback.use_fontset(fonts)  # characters the brand font lacks come from the chain
+    fallback.install()
     palette = {name: colors.HexColor(value) for name, value in colour_hex.items()}
     theme = Theme(paper=paper, fonts=fonts, colours=palette, large_print=large_print)
     s = theme.body_size

@@ -596,9 +596,11 @@ class WritingLines(Flowable):
 
     def __init__(self, lines: int, gap: float, colour, name: str | None, tooltip: str,
                  value: str | None = None, multiline: bool = True, font: str = "",
-                 text_colour=None, parent: Node | None = None):
+                 text_colour=None, parent: Node | None = None, text_size: float = 11.0,
+                 min_size: float = 6.0):
         super().__init__()
         self.lines, self.gap, self.colour = lines, gap, colour
+        self.text_size, self.min_size = text_size, min_size
         self.font, self.text_colour = font, text_colour
         self.name, self.tooltip, self.value, self.multiline = name, tooltip, value, multiline
         self.width = 0
@@ -630,14 +632,14 @@ class WritingLines(Flowable):
             return
         value = (state.prefill.get(self.name) if state is not None and self.name else None) \
             or self.value
-        if value:  # printed copy: the pre-filled value as plain text on the first line
+        if value:  # printed copy: the pre-filled value as plain text on the lines, fitted
+            from kit.fields import draw_value
+
             if tagger:
                 tagger.begin(c, self.value_node)
-            c.saveState()
-            c.setFillColor(self.text_colour or self.colour)
-            c.setFont(self.font, min(11.0, self.gap * 0.55))
-            c.drawString(2, self.height - self.gap + 2 + self.gap * 0.28, value)
-            c.restoreState()
+            fitted = draw_value(c, self, str(value), self.font, self.text_size, self.min_size)
+            if state is not None and not fitted.fits:
+                state.overflow.append((self.name, str(value)))
             if tagger:
                 tagger.end(c)
 
@@ -646,7 +648,7 @@ def write_in(ctx: Context, lines: int, name: str, tooltip: str, value: str | Non
              multiline: bool = True, parent: Node | None = None) -> WritingLines:
     return WritingLines(lines, ctx.theme.line_gap, ctx.theme.colour("muted"), name, tooltip,
                         value, multiline, ctx.theme.fonts.regular, ctx.theme.colour("text"),
-                        parent)
+                        parent, ctx.theme.field_text_size, ctx.theme.field_min_size)
 
 
 class KitTable(Table):

@@ -144,8 +144,10 @@ def test_prefilled_accents_are_drawn_in_the_embedded_font(sample_root):
                   if a.get_object().get("/T") == "referral_doctor_service")
     ap = widget["/AP"]["/N"].get_object()
     fonts = ap["/Resources"]["/Font"]
-    assert fonts and all("Atkinson" in f.get_object()["/BaseFont"] for f in fonts.values())
-    assert all("/FontFile2" in f.get_object()["/FontDescriptor"] for f in fonts.values())
+    # the embedded form font, the one typed text uses too (a Type0 font with its CID font)
+    assert fonts and all("KitFormSans" in f.get_object()["/BaseFont"] for f in fonts.values())
+    assert all("/FontFile2" in f.get_object()["/DescendantFonts"][0].get_object()[
+        "/FontDescriptor"] for f in fonts.values())
 
 
 class Pdfium:

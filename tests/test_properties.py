@@ -165,11 +165,13 @@ def test_characters_the_font_lacks_are_reported_not_dropped():
         shutil.copytree(SAMPLE, root)
         (root / "en/documents/handout.yaml").write_text(yaml.safe_dump(
             {"layout": "handout", "title": "Missing glyphs",
-             "body": ["Fine text.", "Smile 😀 and 中文 here."]}, allow_unicode=True))
+             "body": ["Fine text.", "Smile 😀 and 中文 here.",
+                      "Nguyễn, Γιώργος, Ольга, أحمد and אבי print through the fallback fonts."]},
+            allow_unicode=True))
         pack = content.load_pack("sample", root)
     messages = [str(w) for w in pack.warnings]
     assert len(messages) == 1, messages
     assert messages[0].endswith(
-        "handout.yaml:3:3: warning: body[1]: the font cannot show '中' (U+4E2D), '文' (U+6587), "
+        "handout.yaml:3:3: warning: body[1]: no font can show '中' (U+4E2D), '文' (U+6587), "
         "'😀' (U+1F600); they would print as blanks (use a brand font that has them, or leave "
         "them out)"), messages

@@ -1,0 +1,436 @@
+"""Fonts: the brand's typeface first, then a fallback chain for every character it lacks.
+
+The bundled typeface (or an organisation's) covers a few hundred characters. A family called
+Nguyễn, Γιώργος, Ольга, أحمد or אבי must still print, so each run of text that the brand font
+cannot draw is drawn in the first font of the chain that can:
+
+- Noto Sans: Latin (Vietnamese, Polish and the rest of Latin Extended), Greek, Cyrillic;
+- Noto Sans Arabic: Arabic;
+- Heebo: Hebrew.
+
+All three come from PyPI packages (fontpkg-*, SIL Open Font License 1.1) as variable fonts.
+ReportLab draws only a static font, so each one is cut once to the scripts above and, for bold,
+instanced at weight 700 (fontTools); the results are kept in a cache folder, keyed by the source
+file's hash, and registered with ReportLab only when a text needs them.
+
+Arabic and Hebrew runs are shaped with HarfBuzz (uharfbuzz) and written in visual order, as the
+contextual forms' own code points (Arabic Presentation Forms), so the runs join and read right
+to left in a Paragraph, on a canvas and in a form field alike, with no viewer support needed.
+
+`fix_frags` is applied to every Paragraph ReportLab parses (`install()`), so body text, the
+cover, headings, tables and the crisis notice all fall back without the layouts knowing.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+STYLES = ("regular", "bold", "italic", "bold_italic")
+
+
+def _ranges(*pairs: tuple[int, int]) -> tuple[int, ...]:
+    return tuple(c for a, b in pairs for c in range(a, b + 1))
+
+
+LATIN_GREEK_CYRILLIC = _ranges(
+    (0x20, 0x7E), (0xA0, 0x24F), (0x2B0, 0x2FF), (0x300, 0x36F), (0x370, 0x3FF),
+    (0x400, 0x52F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x1E00, 0x1EFF), (0x1F00, 0x1FFF),
+    (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2C60, 0x2C7F), (0xA720, 0xA7FF))
+ARABIC = _ranges((0x20, 0x20), (0xA0, 0xA0), (0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF),
+                 (0xFE70, 0xFEFC))
+HEBREW = _ranges((0x20, 0x20), (0xA0, 0xA0), (0x591, 0x5F4), (0xFB1D, 0xFB4F))
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """One font of the chain: where pip installed it and which characters it is cut to."""
+
+    key: str
+    package: str
+    upright: str     # file name prefix of the upright variable font
+    italic: str | None
+    unicodes: tuple[int, ...]
+    rtl: bool = False
+
+
+CHAIN = (
+    Fallback("NotoSans", "fontpkg_noto_sans", "NotoSans[", "NotoSans-Italic[",
+             LATIN_GREEK_CYRILLIC),
+    Fallback("NotoSansArabic", "fontpkg_noto_sans_arabic", "NotoSansArabic[", None, ARABIC,
+             rtl=True),
+    Fallback("Heebo", "fontpkg_heebo", "Heebo[", None, HEBREW, rtl=True),
+)
+
+_VARIATION_TABLES = ("fvar", "gvar", "avar", "STAT", "HVAR", "VVAR", "MVAR", "cvar")
+
+
+class FontsMissing(RuntimeError):
+    """The fallback fonts' packages are not installed."""
+
+
+def _source(fb: Fallback, italic: bool) -> Path:
+    import importlib
+
+    try:
+        module = importlib.import_module(fb.package)
+    except ImportError:
+        raise FontsMissing(f"the font package '{fb.package.replace('_', '-')}' is not "
+                           "installed (run make, or pip install the project again)") from None
+    files = Path(module.__file__).parent / "files"
+    prefix = fb.italic if italic and fb.italic else fb.upright
+    found = sorted(p for p in files.glob("*.ttf") if p.name.startswith(prefix))
+    if not found:
+        raise FontsMissing(f"no {prefix}*.ttf in the package '{fb.package}'")
+    return found[0]
+
+
+def cache_dir() -> Path:
+    """Where cut fonts are kept: $ATTACHMENT_KIT_CACHE, else the user's cache folder."""
+    env = os.environ.get("ATTACHMENT_KIT_CACHE")
+    if env:
+        return Path(env) / "fonts"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "attachment-kit" / "fonts"
+
+
+_CUT_VERSION = "2"  # change when the cutting below changes: old cache files are then ignored
+
+
+def _digest(path: Path, *extra: str) -> str:
+    h = hashlib.sha256(path.read_bytes())
+    for part in (_CUT_VERSION,) + extra:
+        h.update(part.encode())
+    return h.hexdigest()[:12]
+
+
+def _cached(name: str, make) -> Path:
+    """A cache file, made by `make()` (bytes) when missing; written atomically."""
+    folder = cache_dir()
+    path = folder / name
+    if path.exists():
+        return path
+    data = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: keep the cut font in a private temporary folder
+        folder = Path(tempfile.gettempdir()) / f"attachment-kit-fonts-{os.getuid()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(data)
+    return path
+
+
+def static_font(fb: Fallback, style: str) -> Path:
+    """The chain font `fb` in one style, as a static TrueType file cut to its scripts."""
+    italic = style in ("italic", "bold_italic")
+    bold = style in ("bold", "bold_italic")
+    src = _source(fb, italic)
+    slant = "italic" if italic and fb.italic else "upright"
+    weight = "bold" if bold else "regular"
+    name = f"{fb.key}-{slant}-{weight}-{_digest(src, slant, weight)}.ttf"
+    return _cached(name, lambda: _cut(src, fb.unicodes, bold, layout=True))
+
+
+def _cut(src: Path, unicodes, bold: bool, layout: bool) -> bytes:
+    """Cut a variable font to `unicodes` and pin it to regular (400) or bold (700)."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(src), recalcTimestamp=False)  # the same bytes on every machine
+    opts = subset.Options()
+    opts.layout_features = ["*"] if layout else []
+    if not layout:
+        opts.drop_tables += ["GSUB", "GPOS", "GDEF"]
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    opts.hinting = False
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=unicodes)
+    sub.subset(font)
+    if bold and "fvar" in font:
+        from fontTools.varLib import instancer
+
+        axes = {a.axisTag: a.defaultValue for a in font["fvar"].axes}
+        axes["wght"] = 700
+        font = instancer.instantiateVariableFont(font, axes, optimize=False)
+        font.recalcTimestamp = False
+    for tag in _VARIATION_TABLES:  # the default instance is the regular: drop the variations
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _coverage(key: str) -> frozenset[int]:
+    """Code points the cut chain font `key` draws (read from its source's cmap)."""
+    from fontTools.ttLib import TTFont
+
+    fb = next(f for f in CHAIN if f.key == key)
+    cmap = TTFont(str(_source(fb, False)), lazy=True).getBestCmap()
+    return frozenset(c for c in fb.unicodes if c in cmap)
+
+
+_REGISTERED: dict[tuple[str, str], str] = {}
+
+
+def chain_font(fb: Fallback, style: str) -> str:
+    """The ReportLab name of chain font `fb` in `style`, registering it on first use."""
+    got = _REGISTERED.get((fb.key, style))
+    if got:
+        return got
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = static_font(fb, style)
+    name = f"Kit{path.stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    _REGISTERED[(fb.key, style)] = name
+    return name
+
+
+@lru_cache(maxsize=64)
+def font_coverage(font_name: str) -> frozenset[int]:
+    """Code points a registered ReportLab font draws."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    table = getattr(face, "charToGlyph", None)
+    return frozenset(table) if table else frozenset(range(0x20, 0x7F))
+
+
+# -- which font draws which character ----------------------------------------------------------
+
+_STYLE_OF: dict[str, str] = {}
+"""Registered brand font name -> its style (filled by `use_fontset`)."""
+
+
+def use_fontset(fonts) -> None:
+    """Tell the fallback which registered fonts are the brand's regular, bold, italic..."""
+    for style in STYLES:
+        _STYLE_OF[getattr(fonts, style)] = style
+
+
+def _clusters(text: str):
+    """Base characters with their combining marks (what must be drawn by one font)."""
+    cluster = ""
+    for ch in text:
+        if cluster and (unicodedata.combining(ch) or ch in "\u200d\u200c\ufe0f"):
+            cluster += ch
+        else:
+            if cluster:
+                yield cluster
+            cluster = ch
+    if cluster:
+        yield cluster
+
+
+def _pick(cluster: str, primary: str, style: str) -> tuple[str | None, Fallback | None]:
+    codes = [ord(c) for c in cluster]
+    if all(c in font_coverage(primary) for c in codes):
+        return primary, None
+    for fb in CHAIN:
+        cov = _coverage(fb.key)
+        if all(c in cov for c in codes):
+            return chain_font(fb, style), fb
+    return None, None
+
+
+def runs(text: str, primary: str, style: str | None = None) -> list[tuple[str, str, bool]]:
+    """Split text into (text, font name, right-to-left) runs: the primary font wherever it
+    covers a character, else the first chain font that does. Spaces stay in the current run;
+    a character nothing covers stays with the primary font (`uncovered` reports it)."""
+    style = style or _STYLE_OF.get(primary, "regular")
+    text = unicodedata.normalize("NFC", text)
+    cov = font_coverage(primary)
+    if all(ord(c) in cov for c in text):
+        return [(text, primary, False)]
+    out: list[list] = []
+
+    def add(piece: str, font: str, rtl: bool) -> None:
+        if out and out[-1][1] == font:
+            out[-1][0] += piece
+        else:
+            out.append([piece, font, rtl])
+
+    for word in re.split(r"( +)", text):
+        if not word:
+            continue
+        if word.startswith(" ") and out:
+            out[-1][0] += word
+            continue
+        # a word is drawn by one font where one font covers it: no typeface change mid-word
+        font, fb = _pick(word, primary, style)
+        if font is not None:
+            add(word, font, bool(fb and fb.rtl))
+            continue
+        for cluster in _clusters(word):
+            font, fb = _pick(cluster, primary, style)
+            add(cluster, font or primary, bool(fb and fb.rtl))
+    result = []
+    for text_, font, rtl in out:
+        if rtl:  # spaces at a run's ends belong to the text around it
+            core = text_.rstrip(" ")
+            result.append((core, font, True))
+            if len(core) < len(text_):
+                result.append((text_[len(core):], primary, False))
+        else:
+            result.append((text_, font, False))
+    return result
+
+
+def uncovered(text: str, primary: str) -> list[str]:
+    """Characters of `text` that neither the font `primary` nor any chain font draws."""
+    bad = []
+    cov = font_coverage(primary)
+    for cluster in _clusters(unicodedata.normalize("NFC", text)):
+        if all(ord(c) in cov or c in "\n\t\r" for c in cluster):
+            continue
+        if not any(all(ord(c) in _coverage(fb.key) for c in cluster) for fb in CHAIN):
+            bad.extend(c for c in cluster if ord(c) not in cov and c not in bad)
+    return bad
+
+
+def missing_message(chars: list[str]) -> str:
+    """The warning for characters no font draws."""
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:8])
+    more = f" and {len(chars) - 8} more" if len(chars) > 8 else ""
+    return (f"no font can show {shown}{more}; they would print as blanks (use a brand font "
+            "that has them, or leave them out)")
+
+
+# -- right-to-left runs ------------------------------------------------------------------------
+
+@lru_cache(maxsize=16)
+def _hb(font_name: str):
+    """HarfBuzz font and glyph -> code point map for a registered chain font."""
+    import uharfbuzz as hb
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    data = face._ttf_data
+    hb_font = hb.Font(hb.Face(hb.Blob(data)))
+    to_code: dict[int, int] = {}
+    for code, gid in sorted(face.charToGlyph.items()):
+        # a contextual form's own code point (Presentation Forms) wins over its base letter,
+        # so that drawing the code point gives this exact glyph back
+        if gid not in to_code or 0xFB50 <= code <= 0xFEFF:
+            to_code[gid] = code
+    return hb_font, to_code
+
+
+def visual(text: str, font_name: str) -> str:
+    """A right-to-left run as characters in drawing order (left to right), each letter in its
+    joined form: HarfBuzz shapes it and every glyph is written as the code point that draws it."""
+    import uharfbuzz as hb
+
+    hb_font, to_code = _hb(font_name)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl"
+    # no decomposition (ccmp) and no optional ligatures: every glyph then is one code point
+    hb.shape(hb_font, buf, {"ccmp": False, "liga": False, "dlig": False, "calt": False})
+    infos = buf.glyph_infos
+    # clusters are indexes into the UTF-8 encoding: turn them back into character positions
+    starts = {}
+    pos = 0
+    for i, ch in enumerate(text):
+        starts[pos] = i
+        pos += len(ch.encode("utf-8"))
+    clusters = sorted({starts.get(info.cluster, 0) for info in infos})
+    out = []
+    for info in infos:
+        code = to_code.get(info.codepoint)
+        if code is not None:
+            out.append(chr(code))
+        else:  # a glyph with no code point of its own: write the letters it stands for
+            i = starts.get(info.cluster, 0)
+            later = [c for c in clusters if c > i]
+            out.append(text[i:later[0] if later else len(text)])
+    return "".join(out)
+
+
+def is_rtl_char(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+# -- Paragraphs --------------------------------------------------------------------------------
+
+def fix_frags(frags) -> list:
+    """Split a parsed Paragraph's fragments so each is drawn by a font that covers it, with
+    right-to-left runs shaped and in visual order."""
+    out = []
+    changed = False
+    for f in frags:
+        text = getattr(f, "text", None)
+        name = getattr(f, "fontName", None)
+        if not text or name not in _STYLE_OF:
+            out.append(f)
+            continue
+        parts = runs(text, name)
+        if len(parts) == 1 and parts[0][1] == name and parts[0][0] == text:
+            out.append(f)
+            continue
+        changed = True
+        for part, font, rtl in parts:
+            out.append(f.clone(text=visual(part, font) if rtl else part, fontName=font))
+    return out if changed else frags
+
+
+def install() -> None:
+    """Make every ReportLab Paragraph fall back per character (idempotent)."""
+    from reportlab.platypus import paragraph
+
+    setup = paragraph.Paragraph._setup
+    if getattr(setup, "_kit_fallback", False):
+        return
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        parsed = frags is None
+        setup(self, text, style, bulletText, frags, cleaner)
+        if parsed and self.frags:
+            self.frags = fix_frags(self.frags)
+
+    _setup._kit_fallback = True
+    paragraph.Paragraph._setup = _setup
+
+
+# -- canvas text -------------------------------------------------------------------------------
+
+def string_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(visual(t, f) if rtl else t, f, size) for t, f, rtl in runs(text, font))
+
+
+def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
+                anchor: str = "left") -> None:
+    """canvas.drawString with the fallback chain (anchor: left, right or centre)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    parts = [(visual(t, f) if rtl else t, f) for t, f, rtl in runs(text, font)]
+    width = sum(stringWidth(t, f, size) for t, f in parts)
+    if anchor == "right":
+        x -= width
+    elif anchor == "centre":
+        x -= width / 2
+    for t, f in parts:
+        canv.setFont(f, size)
+        canv.drawString(x, y, t)
+        x += stringWidth(t, f, size)
+    canv.setFont(font, size)
