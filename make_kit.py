@@ -12,7 +12,10 @@ from pathlib import Path
 
 
 def parse_args(argv):
+    from kit import __version__
+
     parser = argparse.ArgumentParser(prog="make_kit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"make_kit {__version__}")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
     parser.add_argument("--content", type=Path, default=None, metavar="DIR",
                         help="content folder (default: the bundled content/)")

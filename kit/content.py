@@ -13,7 +13,23 @@ from .loader import Source, load_yaml
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+
+
+def _stock_content() -> Path:
+    """The bundled content: inside the installed package (kit/stock/, from a wheel), else the
+    checkout's content/ folder (a clone, or an editable install)."""
+    from importlib.resources import files
+
+    try:
+        stock = files("kit") / "stock"
+        if stock.is_dir() and (stock / "kits").is_dir():
+            return Path(str(stock))
+    except (ModuleNotFoundError, TypeError, NotImplementedError):  # pragma: no cover
+        pass
+    return ROOT / "content"
+
+
+CONTENT = _stock_content()
 FONTS = CONTENT / "fonts"
 DEFAULT_FONTS = schema.Fonts(regular="AtkinsonHyperlegibleNext-Regular.ttf",
                              bold="AtkinsonHyperlegibleNext-Bold.ttf",
