@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import assets, schema
 from .errors import ContentError, Problem, Report, display_path
+from .inherit import load_kit
 from .loader import Source, load_yaml
 from .validate import validate
 
@@ -149,7 +150,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     if not kit_path.is_file():
         known = ", ".join(places.kits()) or "none"
         raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
-    kit_source = load_yaml(kit_path)
+    kit_source = load_kit(kit_path, places)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
 
@@ -158,7 +159,23 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     brand, brand_source, brand_dir = _load_brand(places, kit, kit_source, report)
     variables = {"org": group("org", org_variables(brand) if brand else {}),
                  "family": group("family", family or {})}
+    brand, kit = _org_text(brand, brand_source, kit, kit_source, variables, report)
     names = [schema.entry_name(e) for e in kit.documents]
+    pins = None
+    if kit.overrides:
+        from .overrides import load_pins
+
+        try:
+            pins_file, pins = load_pins(kit_path)
+        except ContentError as exc:
+            report.extend(exc.problems)
+        else:
+            if pins is None:
+                report.add(kit_source.problem(
+                    ("overrides",), f"no pins for these overrides ({display_path(pins_file)}): "
+                                    f"run `make_kit pin {kit_path.stem}` so that check can tell "
+                                    "when a new edition changes the stock text they replace",
+                    "warning", key=True))
     for name in kit.overrides:
         if name not in names and name != kit.cover:
             report.add(kit_source.problem(("overrides", name), f"'{name}' is not a document of "
@@ -189,7 +206,8 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
                                                       "content folder (a link?); copy the file in"))
             continue
         try:
-            doc = load_document(name, path, kit, places.roots, report, kit_source, variables)
+            doc = load_document(name, path, kit, places.roots, report, kit_source, variables,
+                                pins)
         except ContentError as exc:
             report.extend(exc.problems)
             continue
@@ -215,6 +233,25 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     report.raise_if_errors()
     return Pack(kit_path.stem, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
+
+
+def _org_text(brand, brand_source, kit, kit_source, variables, report):
+    """`{{ org.* }}` in the brand's contact lines and footer and in the kit's `prefill:`
+    values, so a phone number or name is written once, in brand.yaml."""
+    from .variables import has_template, render_text
+
+    def render(source, path, text):
+        return render_text(text, variables, source, path, report.problems) \
+            if has_template(text) else text
+
+    if brand is not None:
+        brand = brand.model_copy(update={
+            "contact": [render(brand_source, ("contact", i), line)
+                        for i, line in enumerate(brand.contact)],
+            "footer": brand.footer and render(brand_source, ("footer",), brand.footer)})
+    kit = kit.model_copy(update={"prefill": {k: render(kit_source, ("prefill", k), v)
+                                             for k, v in kit.prefill.items()}})
+    return brand, kit
 
 
 def _load_included(entry, kit_path, places, kit_source, field_path, report):
@@ -270,14 +307,15 @@ def missing_glyphs(source: Source, fonts) -> list[Problem]:
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                   report: Report, kit_source: Source | None = None,
-                  variables: dict | None = None) -> Document | None:
+                  variables: dict | None = None, pins: Source | None = None) -> Document | None:
     """Load one document file: apply the kit's overrides, fill in variables, validate, drop
     other variants' blocks and load its images."""
     from .variables import render_source, uses_templates
 
     source = load_yaml(path)
     if name in kit.overrides and kit_source is not None:
-        apply_overrides(source, kit.overrides[name], kit_source, name, report)
+        apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
+                        Path(kit_source.file).stem)
     if uses_templates(source.data):
         source.data = render_source(source, variables or {}, report.problems)
     data = source.data
@@ -312,53 +350,12 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     return doc
 
 
-def parse_path(text: str) -> tuple | None:
-    """'body[3].p' -> ('body', 3, 'p'); None when it is not a field path."""
-    import re
-
-    parts: list = []
-    for piece in text.split("."):
-        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)", piece)
-        if not m:
-            return None
-        parts.append(m.group(1))
-        parts += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
-    return tuple(parts)
-
-
 def apply_overrides(source: Source, overrides: dict, kit_source: Source, name: str,
-                    report: Report) -> None:
-    """Replace text fields of a stock document by path, as a kit's `overrides:` says."""
-    from .validate import describe
+                    report: Report, pins: Source | None = None, kit_name: str = "KIT") -> None:
+    """Replace text fields of a stock document by block id or path (kit/overrides.py)."""
+    from .overrides import apply
 
-    for text_path, value in overrides.items():
-        where = ("overrides", name, text_path)
-        path = parse_path(text_path)
-        if not path:
-            report.add(kit_source.problem(where, f"'{text_path}' is not a field path (write it "
-                                                 "like body[3].p or title)", key=True))
-            continue
-        parent, found = None, source.data
-        for part in path:
-            parent = found
-            ok = (isinstance(part, int) and isinstance(found, list) and part < len(found)) or \
-                (isinstance(part, str) and isinstance(found, dict) and part in found)
-            if not ok:
-                found = None
-                break
-            found = found[part]
-        if found is None:
-            report.add(kit_source.problem(where, f"no field '{text_path}' in {source.name}",
-                                          key=True))
-        elif not isinstance(found, str):
-            hint = ""
-            if isinstance(found, dict) and len(found) >= 1:
-                hint = f" (did you mean '{text_path}.{next(iter(found))}'?)"
-            report.add(kit_source.problem(where, f"'{text_path}' in {source.name} is "
-                                                 f"{describe(found)}; an override replaces "
-                                                 f"text{hint}", key=True))
-        else:
-            parent[path[-1]] = value
+    apply(source, overrides, kit_source, name, report, pins, kit_name)
 
 
 def iter_images(model):
@@ -392,17 +389,23 @@ def filter_variants(model, variants: set[str]):
 
 
 def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
-    path = _find(dirs, "strings.yaml")
-    if path is None:
+    """The pack's words: every strings.yaml that applies (an organisation's may hold only the
+    words it changes), the first found on top, then the kit's own `strings:`."""
+    from .inherit import layer_files, overlay_mapping
+
+    paths = [d / "strings.yaml" for d in dirs if (d / "strings.yaml").is_file()]
+    if not paths:
         report.add(kit_source.problem(("language",), f"no strings.yaml for language "
                                                      f"'{kit.language}' in "
                                                      f"{display_path(dirs[-1])}/"))
         return None
     try:
-        source = load_yaml(path)
+        source = layer_files([load_yaml(path) for path in paths])
     except ContentError as exc:
         report.extend(exc.problems)
         return None
+    if kit.strings:
+        source = overlay_mapping(source, kit_source, ("strings",))
     return validate(source, schema.Strings, report.problems)
 
 
