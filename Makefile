@@ -1,12 +1,14 @@
 # Two commands: `make` builds the default pack (installing what it needs), `make test` runs the tests.
+# `make KIT=adoption` builds another kit; `make ORG=my-clinic` an organisation folder's kit.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-KIT ?= default
+KIT ?=
+ORG ?=
 
 .PHONY: pack test test-web bench clean
 
 pack: $(VENV)/.installed
-	$(VENV)/bin/make_kit build $(KIT)
+	$(VENV)/bin/make_kit $(if $(ORG),--org $(ORG)) build $(KIT)
 
 test: $(VENV)/.installed
 	bash tests/vera/setup.sh $(PY) $(VENV)/verapdf >/dev/null  # Java, JAXB (apt) and veraPDF

@@ -37,7 +37,7 @@ def check(places, kit_name: str, say=print, families: Path | None = None) -> int
     """Validate a kit without building it, print each document's reading level and end with
     the count of warnings; returns that count. With `families`, also check its columns."""
     pack = content.load_pack(kit_name, places)
-    warnings = list(pack.warnings) + name_warnings(pack, families)
+    warnings = list(pack.warnings) + name_warnings(pack, families, places)
     _warn(warnings)
     say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
         f"language {pack.kit.language}, {pack.kit.paper}")
@@ -58,7 +58,7 @@ def check(places, kit_name: str, say=print, families: Path | None = None) -> int
     return len(warnings)
 
 
-def name_warnings(pack, families: Path | None = None) -> list:
+def name_warnings(pack, families: Path | None = None, places=None) -> list:
     """Warnings for `prefill:` names that match no form field, and for families columns that
     match no form field and no `{{ family.* }}` variable, each with a did-you-mean."""
     from .errors import Problem, display_path
@@ -66,7 +66,20 @@ def name_warnings(pack, families: Path | None = None) -> list:
     from .validate import _did_you_mean
 
     names = {f.name for f in pack_fields(pack)}
-    out = [pack.kit_source.problem(("prefill", key), f"no form field named '{key}' in this "
+    out = []
+    if pack.kit.overrides:
+        from .overrides import pins_path
+
+        pins = pins_path(Path(pack.kit_source.file))
+        places = places or content.Places()
+        if not pins.is_file():
+            out.append(pack.kit_source.problem(
+                ("overrides",), f"no pins for these overrides ({display_path(pins)}): run "
+                                f"`{content.pin_command(places.roots, Path(pack.kit_source.file))}`"
+                                " so that check can tell when a new "
+                                "edition changes the stock text they replace", "warning",
+                key=True))
+    out += [pack.kit_source.problem(("prefill", key), f"no form field named '{key}' in this "
                                                      f"pack{_did_you_mean(key, names)} (make_kit "
                                                      "fields lists them)", "warning", key=True)
            for key in pack.kit.prefill if key not in names]

@@ -149,7 +149,11 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
     kit_path = places.kit(kit_name)
     if not kit_path.is_file():
         known = ", ".join(places.kits()) or "none"
-        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+        hint = ""
+        if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
+            hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
+                    f"make_kit --org {kit_name} build")
+        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
     kit_source = load_kit(kit_path, places)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
@@ -166,16 +170,9 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None) -> Pack:
         from .overrides import load_pins
 
         try:
-            pins_file, pins = load_pins(kit_path)
+            pins = load_pins(kit_path)[1]
         except ContentError as exc:
             report.extend(exc.problems)
-        else:
-            if pins is None:
-                report.add(kit_source.problem(
-                    ("overrides",), f"no pins for these overrides ({display_path(pins_file)}): "
-                                    f"run `make_kit pin {kit_path.stem}` so that check can tell "
-                                    "when a new edition changes the stock text they replace",
-                    "warning", key=True))
     for name in kit.overrides:
         if name not in names and name != kit.cover:
             report.add(kit_source.problem(("overrides", name), f"'{name}' is not a document of "
@@ -315,7 +312,7 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     source = load_yaml(path)
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
-                        Path(kit_source.file).stem)
+                        pin_command(roots, Path(kit_source.file)))
     if uses_templates(source.data):
         source.data = render_source(source, variables or {}, report.problems)
     data = source.data
@@ -350,12 +347,19 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     return doc
 
 
+def pin_command(roots: list[Path], kit_path: Path) -> str:
+    """The command that pins a kit's overrides, as the user would type it."""
+    org = f"--org {display_path(roots[0])} " if len(roots) > 1 else ""
+    return f"make_kit {org}pin {kit_path.stem}"
+
+
 def apply_overrides(source: Source, overrides: dict, kit_source: Source, name: str,
-                    report: Report, pins: Source | None = None, kit_name: str = "KIT") -> None:
+                    report: Report, pins: Source | None = None,
+                    pin_command: str = "make_kit pin KIT") -> None:
     """Replace text fields of a stock document by block id or path (kit/overrides.py)."""
     from .overrides import apply
 
-    apply(source, overrides, kit_source, name, report, pins, kit_name)
+    apply(source, overrides, kit_source, name, report, pins, pin_command)
 
 
 def iter_images(model):
@@ -411,14 +415,16 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
 
 def check_contrast(brand, source, report) -> None:
     """Refuse brand colours that fail WCAG 2.1 AA contrast where the layouts use them."""
-    from .contrast import failures
+    from .contrast import failures, nearest_passing
 
     colours = brand.colours.model_dump()
     for fg, bg, r, minimum, use in failures(colours):
         name = bg if fg == "paper" else fg  # the brand colour to change
+        nearest = nearest_passing(colours, name)
+        hint = f"; the nearest {name} colour that passes is \"{nearest}\"" if nearest else ""
         report.add(source.problem(("colours", name), f"{fg} {colours[fg]} on {bg} {colours[bg]}: "
                                                      f"contrast {r:.2f}:1, below the {minimum:g}:1 "
-                                                     f"needed for {use} (WCAG 2.1 AA)"))
+                                                     f"needed for {use} (WCAG 2.1 AA){hint}"))
 
 
 def _load_brand(places, kit, kit_source, report):

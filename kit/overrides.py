@@ -131,7 +131,7 @@ def _line(source: Source, path) -> str:
 
 
 def apply(source: Source, overrides: dict, kit_source: Source, name: str, report: Report,
-          pins: Source | None = None, kit_name: str = "KIT") -> None:
+          pins: Source | None = None, pin_command: str = "make_kit pin KIT") -> None:
     """Replace text fields of a stock document as a kit's `overrides:` says, and compare each
     replaced text with the one pinned when the override was written."""
     from .validate import describe
@@ -163,12 +163,12 @@ def apply(source: Source, overrides: dict, kit_source: Source, name: str, report
                 where, f"the stock text this overrides ({_line(source, path)}) has changed "
                        f"since the override was written: it was \"{_short(pinned)}\", it is now "
                        f"\"{_short(found)}\". Check that your text still fits, then run "
-                       f"`make_kit pin {kit_name}` to record the new text", "warning",
+                       f"`{pin_command}` to record the new text", "warning",
                 key=True))
         elif pinned is None and pins is not None:
             report.add(kit_source.problem(
-                where, f"no pin for this override in {pins.name}: run `make_kit pin "
-                       f"{kit_name}` so that check can tell when a new edition changes the "
+                where, f"no pin for this override in {pins.name}: run `{pin_command}` "
+                       f"so that check can tell when a new edition changes the "
                        f"text it replaces ({_line(source, path)})", "warning", key=True))
         parent, _ = _get(source.data, path[:-1])
         parent[path[-1]] = value
