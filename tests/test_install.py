@@ -78,17 +78,20 @@ def test_installed_tool_builds_from_any_folder(installed, tmp_path):
     made = run(installed, tmp_path, "init", "clinic", "my-clinic")
     assert made.returncode == 0, made.stderr
     brand = tmp_path / "my-clinic" / "brands" / "my-clinic" / "brand.yaml"
-    text = brand.read_text()
-    assert "name: " in text and "phone: " in text
+    text = brand.read_text()  # what the README asks a new user to change: name and phone
+    text = text.replace("name: Your Clinic ", "name: Hillside Family Clinic ", 1)
+    brand.write_text(text.replace("phone: 0000 000 0000 ", "phone: 555 0100 ", 1))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    built = run(installed, elsewhere, "--org", "../my-clinic", "build", "my-clinic", "--quiet")
+    built = run(installed, elsewhere, "--org", "../my-clinic", "build", "--pack-only")
     assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("wrote output/my-clinic.pdf (")
     pack = elsewhere / "output" / "my-clinic.pdf"
     assert pack.stat().st_size > 50_000
     from pypdf import PdfReader
 
     cover = PdfReader(pack).pages[0].extract_text()
-    assert "Your clinic" in " ".join(cover.split())
+    assert "Provided by Hillside Family Clinic Phone: 555 0100" in " ".join(cover.split())
     fields = run(installed, elsewhere, "--org", "../my-clinic", "fields", "my-clinic")
-    assert fields.returncode == 0 and "referral-sheet_" in fields.stdout
+    assert fields.returncode == 0, fields.stderr
+    assert "referral-sheet_gp-paediatrician_phone" in fields.stdout
