@@ -321,6 +321,8 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                                       "fields"))
         return None
     layout = data.get("layout")
+    if isinstance(layout, str) and layout.lower() in schema.DOCUMENT_MODELS:
+        layout = data["layout"] = layout.lower()  # choices are accepted in any case
     if layout is None:
         report.add(source.problem((), "required field 'layout' is missing (one of: "
                                       f"{', '.join(schema.DOCUMENT_MODELS)})"))

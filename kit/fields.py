@@ -81,9 +81,17 @@ def _included_fields(doc) -> list[FormField]:
     except Exception:  # a PDF that was accepted but whose form cannot be read: no fields
         return []
     kinds = {"/Tx": "text", "/Btn": "checkbox", "/Ch": "choice", "/Sig": "signature"}
-    return [FormField(name, kinds.get(f.get("/FT"), "field"), doc.name,
-                      str(f.get("/TU") or ""), str(f.get("/V") or ""))
-            for name, f in fields.items() if f.get("/FT")]
+    out = []
+    for name, f in fields.items():
+        if not f.get("/FT"):
+            continue
+        value = str(f.get("/V") or "")
+        if value == "/Off":  # an unticked box
+            value = ""
+        # the pack names a field by its full name, '_' for '.' (kit/include.py)
+        out.append(FormField(name.replace(".", "_"), kinds.get(f.get("/FT"), "field"),
+                             doc.name, str(f.get("/TU") or ""), value))
+    return out
 
 
 def family_variables(pack) -> set[str]:

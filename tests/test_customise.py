@@ -267,6 +267,20 @@ def test_fields_are_the_fields_a_build_writes(sample_build):
         assert (f.kind == "checkbox") == (written[f.name].get("/FT") == "/Btn")
 
 
+def test_fields_of_an_organisation_pack_include_its_own_pdfs_fields():
+    from kit.build import Options, build_pack
+    from kit.fields import pack_fields
+
+    places = content.Places(content.CONTENT, ROOT / "examples" / "riverside-adoption")
+    pack = content.load_pack("riverside-adoption", places)
+    listed = {f.name: f for f in pack_fields(pack)}
+    written = reader(build_pack(pack, Options(documents=False)).files["riverside-adoption.pdf"])\
+        .get_fields()
+    assert set(listed) == set(written)
+    assert listed["consent_agree_1"].document == "consent-form" and not listed["consent_agree_1"].value
+    assert listed["referral-sheet_adoption-support_phone"].value == "01632 960 123"
+
+
 def test_fields_command_lists_the_referral_fields_and_what_is_prefilled(tmp_path):
     org_kit(tmp_path, "extends: default\nprefill:\n  referral-sheet_camhs_phone: 0300 123 4567\n")
     code, out, err = run(tmp_path, "--org", "org", "fields")
@@ -357,6 +371,9 @@ def test_enumerations_in_any_case(tmp_path):
 
     block = schema.Callout.model_validate({"callout": {"kind": "Note", "text": "x"}})
     assert block.callout.kind == "note"
+    write(tmp_path / "org" / "documents" / "ours.yaml", "layout: Handout\ntitle: Ours\nbody: [Hi.]\n")
+    places = org_kit(tmp_path, "extends: default\ndocuments: {add: [ours]}\n")
+    assert content.load_pack("ours", places).documents[-1].layout == "handout"
 
 
 def test_one_page_is_one_page_and_quiet_is_quiet(sample_root, tmp_path):
