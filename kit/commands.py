@@ -112,14 +112,22 @@ def pin(places, kit_name: str, say=print) -> Path:
     from .loader import load_yaml
     from .overrides import pin as write_pins
 
+    from .errors import ContentError
+
     pack = content.load_pack(kit_name, places)
+    kit_file = Path(pack.kit_source.file)
+    if not pack.kit.overrides:
+        raise ContentError.single(kit_file, "this kit has no overrides: nothing to pin")
+    if places.content.resolve() in kit_file.resolve().parents:
+        raise ContentError.single(kit_file, "pins belong with an organisation's kit (--org "
+                                            "DIR), not in the stock content")
     dirs = places.language_dirs(pack.kit.language)
     stock = {}
     for name in pack.kit.overrides:
         path = content._find(dirs, f"documents/{name}.yaml")
         if path is not None:
             stock[name] = load_yaml(path)
-    path, count = write_pins(stock, pack.kit, Path(pack.kit_source.file))
+    path, count = write_pins(stock, pack.kit, kit_file)
     say(f"wrote {display_path(path)} ({count} override{'s' if count != 1 else ''} pinned)")
     return path
 

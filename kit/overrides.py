@@ -145,9 +145,10 @@ def apply(source: Source, overrides: dict, kit_source: Source, name: str, report
             why = f"no field '{key}'"
         if why:
             if pinned is not None:
-                why += (f"; the stock text your override was written for (pinned in "
-                        f"{pins.name}) was: \"{_short(pinned)}\". Find where that text went in "
-                        f"{source.name} and name its block, or remove the override")
+                why += (f"; the stock text your override was written for (pinned at "
+                        f"{_line(pins, (name, key))}) was: \"{_short(pinned)}\". Find where "
+                        f"that text went in {source.name} and name its block, or remove the "
+                        "override")
             report.add(kit_source.problem(where, f"{why} in {source.name}", key=True))
             continue
         if not isinstance(found, str):
