@@ -27,70 +27,87 @@ LOGO = """<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewB
 
 BRAND = """\
 # {title}'s brand: the name, logo, colours and contact details printed on every page.
-# CHANGE the name, phone and the other details below to your own.
-name: {title}                          # CHANGE: on the cover, in the header, as the PDF's author
-phone: 0000 000 0000                   # CHANGE: your phone number ({{{{ org.phone }}}} in text)
-# email: hello@example.org             # {{{{ org.email }}}}
-# website: https://example.org         # printed in every footer; {{{{ org.website }}}}
-# address: 1 High Street, Town         # {{{{ org.address }}}}
+# CHANGE the name and phone below to your own; the other details are optional.
 
-# Lines printed on the cover under your name; {{{{ org.phone }}}} is the phone above.
+# Your name: on the cover, in the running header, as the PDF's author. CHANGE it.
+name: {title}
+# Your phone number: CHANGE it. Text says {{{{ org.phone }}}} where it should appear.
+phone: 0000 000 0000
+
+# More details, used as {{{{ org.email }}}}, {{{{ org.address }}}} and {{{{ org.website }}}}
+# (the website is also printed in every footer). Remove the # to use one.
+# email: hello@example.org
+# address: 1 High Street, Town
+# website: https://example.org
+
+# Lines printed on the cover under your name.
 contact:
   - "Phone: {{{{ org.phone }}}}"
 
 # Your logo, beside this file (SVG, PNG or JPEG). logo.svg is a placeholder: replace it.
+# Set name_with_logo to false when the logo already spells your name; logo_alt says what
+# the logo shows, for screen readers (your name when left out).
 logo: logo.svg
-logo_alt: {title}                      # what the logo says, for screen readers
-name_with_logo: true                   # false when the logo already spells your name
+name_with_logo: true
+# logo_alt: {title}
 
-# Colours, each "#RRGGBB" in quotes. `make_kit check` refuses colours that are hard to read
-# and suggests the nearest colour that passes.
+# Colours, each "#RRGGBB" in quotes: primary for headings, rules and the cover band; accent
+# for the edge of key-facts and try-this-week boxes. `make_kit check` refuses colours that
+# are hard to read and names the nearest colour that passes.
 colours:
-  primary: "{primary}"                   # headings, rules, the cover band
-  accent: "{accent}"                    # the edge of key-facts and try-this-week boxes
+  primary: "{primary}"
+  accent: "{accent}"
 """
 
-CLINIC_KIT = """\
-# {title}'s pack: the stock `default` pack in your brand. Everything not written here comes
+_KIT_HEAD = """\
+# {title}'s pack: the stock `{stock}` pack in your brand. Everything not written here comes
 # from the stock kit, so a new edition of the stock content reaches this pack.
 #
-#   make_kit --org {folder} check {name}     find problems, see reading levels
-#   make_kit --org {folder} build {name}     write output/{name}.pdf and output/{name}/
-#   make_kit --org {folder} fields {name}    list the form fields, for prefill: below
-extends: default
+#   make_kit --org {folder} check     find problems, see reading levels
+#   make_kit --org {folder} build     write output/{name}.pdf and output/{name}/
+#   make_kit --org {folder} fields    list the form fields{fields_use}
+extends: {stock}
 
-title: "Secure attachment: a resource kit from {title}"   # CHANGE: the PDF's title
-brand: {name}                  # brands/{name}/brand.yaml
-paper: A4                      # CHANGE to Letter for US paper
+# The PDF's title: CHANGE it.
+title: "{pack_title}"
+# Your brand: brands/{name}/brand.yaml.
+brand: {name}
+# Paper: A4, or Letter (US).
+paper: A4
 
-# The crisis notice on the cover and referral sheet: CHANGE to your country's numbers
-# (in the US, for example: "Emergency: call 911", "988 Suicide & Crisis Lifeline: call or
-# text 988").
+# The crisis notice, on the cover and wherever the pack asks for it: CHANGE to your numbers
+# (in the US, for example: "Emergency: call 911" and "988 Suicide & Crisis Lifeline: call
+# or text 988").
 crisis:
   lines:
     - "Emergency: call 999"
     - "Urgent advice: call NHS 111"
     - "Someone to talk to, day or night: Samaritans, call 116 123 (free)"
 
-# Leave documents out, or add your own, by name (`make_kit list` shows the stock ones). Write a
-# plain list instead to choose every document yourself.
+# Leave documents out, or add your own, by name (`make_kit list` shows the stock ones):
+# `add: [our-services]` puts documents/our-services.yaml of yours at the end, `after:` and
+# `before:` place it, and a plain list chooses every document yourself.
 documents:
-  remove: [age-by-age]
-  # add: [our-services]        # your own page, documents/our-services.yaml, at the end
+  remove: [{remove}]
+"""
+
+CLINIC_KIT = _KIT_HEAD + """\
+  # add: [our-services]
   # after: {{basics: [our-services]}}
 
-# Your details on the referral sheet; {{{{ org.* }}}} comes from brand.yaml.
+# Your details on the referral sheet, by field name; {{{{ org.* }}}} comes from brand.yaml.
 prefill:
   referral-sheet_gp-paediatrician_service: "{{{{ org.name }}}}"
   referral-sheet_gp-paediatrician_phone: "{{{{ org.phone }}}}"
 
-# Single words of the pack, without copying the strings file:
+# Single words of the pack, without copying the strings file ("%B %d, %Y" prints dates
+# such as November 01, 2026).
 strings:
-  date_format: "%d %B %Y"      # CHANGE to "%B %d, %Y" for dates such as November 01, 2026
+  date_format: "%d %B %Y"
 
-# Your own words in place of stock text, by block id (ids are in the stock documents; run
-# `make_kit pin {name}` after changing these, so check can tell when a new edition changes
-# the text they replace):
+# Your own words in place of stock text, by the block's id in the stock document. After
+# changing them, run `make_kit --org {folder} pin`, so that check can tell you when a new
+# edition changes the text they replace. Remove the # signs to use them.
 # overrides:
 #   front-matter:
 #     audience: For the families we see at {title}
@@ -98,30 +115,7 @@ strings:
 #     intro: Our own opening paragraph.
 """
 
-AGENCY_KIT = """\
-# {title}'s pack: the stock `adoption` pack in your brand. Everything not written here comes
-# from the stock kit, so a new edition of the stock content reaches this pack.
-#
-#   make_kit --org {folder} check {name}       find problems, see reading levels
-#   make_kit --org {folder} build {name}       write output/{name}.pdf and output/{name}/
-#   make_kit --org {folder} fields {name}      list the form fields (columns of families.csv)
-#   make_kit --org {folder} batch {name} {folder}/families.csv   one pack per family
-extends: adoption
-
-title: "Secure attachment and adoption: a pack from {title}"   # CHANGE: the PDF's title
-brand: {name}                  # brands/{name}/brand.yaml
-paper: A4                      # CHANGE to Letter for US paper
-
-# The crisis notice: CHANGE to your country's numbers.
-crisis:
-  lines:
-    - "Emergency: call 999"
-    - "Urgent advice: call NHS 111"
-    - "Someone to talk to, day or night: Samaritans, call 116 123 (free)"
-
-# Leave documents out, or add your own, by name (`make_kit list` shows the stock ones).
-documents:
-  remove: [routine-planner]
+AGENCY_KIT = _KIT_HEAD + """\
   # add: [{{pdf: pdfs/consent-form.pdf, title: Consent to share information}}]
 
 # Your details on every pack's referral sheet; {{{{ org.* }}}} comes from brand.yaml.
@@ -129,12 +123,16 @@ prefill:
   referral-sheet_adoption-support_service: "{{{{ org.name }}}}"
   referral-sheet_adoption-support_phone: "{{{{ org.phone }}}}"
 
-# Your own words in place of stock text, by block id. After changing them run
-#   make_kit --org {folder} pin {name}
-# so that check can tell you when a new edition changes the text they replace.
+# Your own words in place of stock text, by the block's id in the stock document. After
+# changing them, run `make_kit --org {folder} pin`, so that check can tell you when a new
+# edition changes the text they replace.
 overrides:
   front-matter-adoption:
-    audience: For the adoptive families {title} supports   # CHANGE
+    audience: For the adoptive families we support
+
+# One pack per family, from families.csv (a column per {{{{ family.* }}}} variable or form
+# field; see `make_kit --org {folder} fields`):
+#   make_kit --org {folder} batch {name} {folder}/families.csv
 """
 
 FAMILIES = "id,child_name,carer_name\n"
@@ -156,7 +154,13 @@ def write_folder(kind: str, folder: Path, stock: Path | None = None) -> list[str
     colours = {"primary": "#1F4E79", "accent": "#9C4221"} if kind == "clinic" else \
         {"primary": "#0B5C5A", "accent": "#A8461F"}
     shown = folder.as_posix()
-    values = dict(title=title, name=name, folder=shown, **colours)
+    clinic = kind == "clinic"
+    values = dict(title=title, name=name, folder=shown, stock="default" if clinic else "adoption",
+                  pack_title=("Secure attachment: a resource kit from " if clinic else
+                              "Secure attachment and adoption: a pack from ") + title,
+                  remove="age-by-age" if clinic else "routine-planner",
+                  fields_use=", for prefill: below" if clinic else ", for families.csv",
+                  **colours)
     files = {
         f"brands/{name}/brand.yaml": BRAND.format(**values),
         f"brands/{name}/logo.svg": LOGO.format(**colours),

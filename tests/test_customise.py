@@ -61,10 +61,10 @@ def test_init_clinic_builds_as_written_and_takes_its_name_and_phone(tmp_path):
     assert (code, err) == (0, "") and out.strip().endswith("ok: no problems found")
     # a new user changes only the name and the phone, and the paper
     text = brand.read_text()
-    text = text.replace("name: Your Clinic ", "name: Hillside Family Clinic ", 1)
-    text = text.replace("phone: 0000 000 0000 ", "phone: 555 0100 ", 1)
+    text = text.replace("name: Your Clinic\n", "name: Hillside Family Clinic\n", 1)
+    text = text.replace("phone: 0000 000 0000\n", "phone: 555 0100\n", 1)
     brand.write_text(text)
-    kit.write_text(kit.read_text().replace("paper: A4 ", "paper: Letter ", 1))
+    kit.write_text(kit.read_text().replace("paper: A4\n", "paper: Letter\n", 1))
     code, out, err = run(tmp_path, "--org", "my-clinic", "build", "--pack-only", "--out", "out")
     assert code == 0, err
     data = (tmp_path / "out" / "my-clinic.pdf").read_bytes()
@@ -88,7 +88,7 @@ def test_init_agency_has_families_file_and_pinned_override(tmp_path):
     assert (code, err) == (0, ""), err
     pack = content.load_pack("our-agency", content.Places(content.CONTENT, folder))
     assert pack.kit.variants == ["adoption"]
-    assert pack.cover.model.audience == "For the adoptive families Your Agency supports"
+    assert pack.cover.model.audience == "For the adoptive families we support"
     assert "routine-planner" not in [d.name for d in pack.documents]
 
 

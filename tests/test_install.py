@@ -79,8 +79,8 @@ def test_installed_tool_builds_from_any_folder(installed, tmp_path):
     assert made.returncode == 0, made.stderr
     brand = tmp_path / "my-clinic" / "brands" / "my-clinic" / "brand.yaml"
     text = brand.read_text()  # what the README asks a new user to change: name and phone
-    text = text.replace("name: Your Clinic ", "name: Hillside Family Clinic ", 1)
-    brand.write_text(text.replace("phone: 0000 000 0000 ", "phone: 555 0100 ", 1))
+    text = text.replace("name: Your Clinic\n", "name: Hillside Family Clinic\n", 1)
+    brand.write_text(text.replace("phone: 0000 000 0000\n", "phone: 555 0100\n", 1))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     built = run(installed, elsewhere, "--org", "../my-clinic", "build", "--pack-only")
