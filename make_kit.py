@@ -30,7 +30,8 @@ def parse_args(argv):
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, summary, *examples):
-        return sub.add_parser(name, help=summary, description=summary + ".",
+        return sub.add_parser(name, help=summary,
+                              description=summary[0].upper() + summary[1:] + ".",
                               formatter_class=argparse.RawDescriptionHelpFormatter,
                               epilog="example" + ("s" if len(examples) > 1 else "") + ":\n"
                                      + "\n".join(f"  {e}" for e in examples))
@@ -92,7 +93,8 @@ def parse_args(argv):
                     help="also write each family's documents, one PDF each, in a folder "
                          "named like its pack")
     st = command("site", "build the web edition: a download page and every document as a web "
-                         "page", "make_kit site default adoption --base-url https://example.org/kit/")
+                         "page",
+                 "make_kit site default adoption --base-url https://example.org/kit/")
     st.add_argument("kits", nargs="*", default=["default"], metavar="KIT",
                     help="kits to publish, one edition per language (default: default)")
     st.add_argument("--out", type=Path, default=Path("output/site"), metavar="DIR",

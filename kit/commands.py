@@ -70,13 +70,13 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
     if pack.kit.overrides:
         from .overrides import pins_path
 
-        pins = pins_path(Path(pack.kit_source.file))
-        places = places or content.Places()
+        kit_file = Path(pack.kit_source.file)
+        pins = pins_path(kit_file)
+        command = content.pin_command((places or content.Places()).roots, kit_file)
         if not pins.is_file():
             out.append(pack.kit_source.problem(
                 ("overrides",), f"no pins for these overrides ({display_path(pins)}): run "
-                                f"`{content.pin_command(places.roots, Path(pack.kit_source.file))}`"
-                                " so that check can tell when a new "
+                                f"`{command}` so that check can tell when a new "
                                 "edition changes the stock text they replace", "warning",
                 key=True))
     out += [pack.kit_source.problem(("prefill", key), f"no form field named '{key}' in this "

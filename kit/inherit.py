@@ -129,8 +129,9 @@ def _edit_documents(result, inherited, upper: Source, edits: dict, src_path, pro
         known = names()
         if isinstance(name, str) and name in known:
             return known.index(name)
+        close = _did_you_mean(str(name), [n for n in known if n])
         problems.append(upper.problem(path, f"'{name}' is not in the documents of the kit this "
-                                            f"one extends{_did_you_mean(str(name), [n for n in known if n])}"))
+                                            f"one extends{close}"))
         return None
 
     removed = edits.get("remove", [])
@@ -184,9 +185,10 @@ def load_kit(kit_path: Path, places) -> Source:
                 names = " -> ".join(p.stem for p in seen) + f" -> {name}"
                 raise ContentError([current.problem(("extends",), f"kits extend each other in "
                                                                   f"a circle ({names})")])
+            kits = places.kits()
             raise ContentError([current.problem(("extends",), f"no kit '{name}' to extend"
-                                                              f"{_did_you_mean(name, places.kits())}"
-                                                              f" (kits: {', '.join(places.kits())})")])
+                                                              f"{_did_you_mean(name, kits)} "
+                                                              f"(kits: {', '.join(kits)})")])
         seen.append(base.resolve())
         chain.append(load_yaml(base))
     if len(chain) == 1:
