@@ -423,3 +423,28 @@ def test_a_failing_brand_colour_gets_the_nearest_colour_that_passes():
     # near: the same hue, only as much darker as needed (one step lighter would fail)
     assert abs(Color(nearest).convert("oklch")["hue"] - Color("#88BBDD").convert("oklch")["hue"]) < 5
     assert ratio(nearest, "#FFFFFF") < 5.0
+
+
+def test_an_organisation_kit_may_share_the_stock_kits_name(tmp_path):
+    places = org_kit(tmp_path, "extends: default\npaper: Letter\n", name="default")
+    pack = content.load_pack("default", places)
+    assert pack.kit.paper == "Letter" and pack.kit_source.file.parent == tmp_path / "org" / "kits"
+    assert [d.name for d in pack.documents] == \
+        [d.name for d in content.load_pack("default", content.CONTENT).documents]
+
+
+def test_bad_extends_and_document_edits_are_located_errors(tmp_path):
+    for text, message in [
+        ("extends: 5\n", "kits/ours.yaml:1:10: error: extends: expected the name of a kit"),
+        ("extends: ../default\n", "expected the name of a kit"),
+        ("extends: default\ndocuments: {remove: glossary}\n",
+         "kits/ours.yaml:2:21: error: documents.remove: expected a list of document names"),
+        ("extends: default\ndocuments: {after: {nowhere: [basics]}}\n",
+         "documents.after.nowhere: 'nowhere' is not in the documents of the kit this one extends"),
+        ("documents: {add: [basics]}\ntitle: x\n",
+         "a documents mapping (add, remove) edits the kit named in extends:"),
+    ]:
+        places = org_kit(tmp_path, text)
+        with pytest.raises(ContentError) as exc:
+            content.load_pack("ours", places)
+        assert message in messages(exc), (text, messages(exc))
