@@ -191,13 +191,13 @@ def load_kit(kit_path: Path, places) -> Source:
                                                               f"(kits: {', '.join(kits)})")])
         seen.append(base.resolve())
         chain.append(load_yaml(base))
-    if len(chain) == 1:
-        return chain[0]
     bottom = chain[-1]
     if isinstance(bottom.data, dict) and isinstance(bottom.data.get("documents"), dict):
         raise ContentError([bottom.problem(("documents",), "a documents mapping (add, remove) "
                                                            "edits the kit named in extends:, "
                                                            "but this kit extends none")])
+    if len(chain) == 1:
+        return bottom
     result = layered(bottom)
     problems: list[Problem] = []
     for upper in reversed(chain[:-1]):
