@@ -396,6 +396,10 @@ def test_batch_shows_no_progress_bar_when_not_on_a_terminal(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "pack/s" not in result.stderr and "%|" not in result.stderr
     assert result.stdout.strip().endswith("1 packs: 1 built, 0 unchanged, 0 failed")
+    again = subprocess.run([sys.executable, str(ROOT / "make_kit.py"), "--content", str(SAMPLE),
+                            "batch", "sample", str(families), "--out", str(tmp_path / "out"),
+                            "--quiet"], capture_output=True, text=True, env=env, timeout=300)
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
 
 
 def test_makefile_takes_org_beside_kit():
