@@ -11,6 +11,7 @@ from . import assets, schema
 from .errors import ContentError, Problem, Report, display_path
 from .inherit import load_kit
 from .loader import Source, load_yaml
+from .overrides import parse_path  # noqa: F401  (kept here for callers of content.parse_path)
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
