@@ -1,12 +1,14 @@
 # Two commands: `make` builds the default pack (installing what it needs), `make test` runs the tests.
+# `make KIT=adoption` builds another kit; `make ORG=my-clinic` an organisation folder's kit.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-KIT ?= default
+KIT ?=
+ORG ?=
 
 .PHONY: pack test test-web bench clean
 
 pack: $(VENV)/.installed
-	$(VENV)/bin/make_kit build $(KIT)
+	$(VENV)/bin/make_kit $(if $(ORG),--org $(ORG)) build $(KIT)
 
 # Every test, the browser and validator ones included. The first run installs what they need:
 # Java, JAXB and veraPDF (tests/vera/setup.sh), Debian's chromium and poppler-utils

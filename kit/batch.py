@@ -130,7 +130,8 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         else:
             todo.append((row, key))
     job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip))
-    bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="pack", disable=not progress,
+    bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="pack",
+               disable=None if progress else True,  # None: a bar only on a terminal
                file=sys.stderr, desc=f"{kit_name}")
     try:
         if scheduler:

@@ -54,18 +54,29 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
                                  and rel.startswith(folders)})
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
-        say(f"wrote {path} ({pages[rel]} pages)")
+        say(f"wrote {path} ({page_count(pages[rel])})")
     return written
 
 
-def check(places, kit_name: str, say=print, language: str | None = None) -> None:
+def page_count(n: int) -> str:
+    return f"{n} page" if n == 1 else f"{n} pages"
+
+
+def check(places, kit_name: str, say=print, language: str | None = None,
+          families: Path | None = None) -> int:
     """Validate a kit's language editions without building them; print each document's
-    reading level per language, and what is untranslated or out of date in translations."""
+    reading level per language and what is untranslated or out of date in translations, and
+    end with the count of warnings; returns that count. With `families`, also check its
+    columns."""
     from . import translate
 
     packs = editions(places, kit_name, language)
+    warnings = []
     for pack in packs:
-        _warn(pack.warnings)
+        own = list(pack.warnings) + name_warnings(pack, families, places)
+        own = [w for w in own if w not in warnings]
+        _warn(own)
+        warnings += own
         lang = pack.kit.language
         say(f"{pack.name}: {len(pack.documents)} documents, brand '{pack.kit.brand}', "
             f"language {lang}, {pack.kit.paper}")
@@ -82,7 +93,12 @@ def check(places, kit_name: str, say=print, language: str | None = None) -> None
                 f"{level.long_sentences} of {level.sentences}{flag}")
     notes = translate.check_translations(places, packs)
     _warn(notes)
-    say(f"ok: no problems found{f' ({len(notes)} translation warnings)' if notes else ''}")
+    warnings += notes
+    if warnings:
+        say(f"0 errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    else:
+        say("ok: no problems found")
+    return len(warnings)
 
 
 def translate(places, args, say=print) -> list[Path]:
@@ -99,6 +115,80 @@ def translate(places, args, say=print) -> list[Path]:
     for path in written:
         say(f"wrote {path}")
     return written
+
+
+def name_warnings(pack, families: Path | None = None, places=None) -> list:
+    """Warnings for `prefill:` names that match no form field, and for families columns that
+    match no form field and no `{{ family.* }}` variable, each with a did-you-mean."""
+    from .errors import Problem, display_path
+    from .fieldlist import family_variables, pack_fields
+    from .validate import _did_you_mean
+
+    names = {f.name for f in pack_fields(pack)}
+    out = []
+    if pack.kit.overrides:
+        from .overrides import pins_path
+
+        kit_file = Path(pack.kit_source.file)
+        pins = pins_path(kit_file)
+        command = content.pin_command((places or content.Places()).roots, kit_file)
+        if not pins.is_file():
+            out.append(pack.kit_source.problem(
+                ("overrides",), f"no pins for these overrides ({display_path(pins)}): run "
+                                f"`{command}` so that check can tell when a new "
+                                "edition changes the stock text they replace", "warning",
+                key=True))
+    out += [pack.kit_source.problem(("prefill", key), f"no form field named '{key}' in this "
+                                                     f"pack{_did_you_mean(key, names)} (make_kit "
+                                                     "fields lists them)", "warning", key=True)
+           for key in pack.kit.prefill if key not in names]
+    if families is not None:
+        from .batch import read_families
+
+        rows, column, _ = read_families(families, None)
+        used = family_variables(pack)
+        for col in rows[0].values:
+            if col in names or col in used or col == column:
+                continue
+            out.append(Problem(display_path(families), 1, 0, f"column {col}",
+                               f"matches no form field and no {{{{ family.* }}}} variable"
+                               f"{_did_you_mean(col, sorted(names | used))}", "warning"))
+    return out
+
+
+def fields(places, kit_name: str, say=print) -> None:
+    """List every form field of a kit's pack: name, type, document, pre-filled, tooltip."""
+    from .fieldlist import pack_fields, print_table
+
+    pack = content.load_pack(kit_name, places)
+    _warn(pack.warnings)
+    print_table(pack_fields(pack), say)
+
+
+def pin(places, kit_name: str, say=print) -> Path:
+    """Record the stock text each of a kit's overrides replaces (pins/KIT.yaml)."""
+    from .errors import display_path
+    from .loader import load_yaml
+    from .overrides import pin as write_pins
+
+    from .errors import ContentError
+
+    pack = content.load_pack(kit_name, places)
+    kit_file = Path(pack.kit_source.file)
+    if not pack.kit.overrides:
+        raise ContentError.single(kit_file, "this kit has no overrides: nothing to pin")
+    if places.content.resolve() in kit_file.resolve().parents:
+        raise ContentError.single(kit_file, "pins belong with an organisation's kit (--org "
+                                            "DIR), not in the stock content")
+    dirs = places.language_dirs(pack.kit.language)
+    stock = {}
+    for name in pack.kit.overrides:
+        path = content._find(dirs, f"documents/{name}.yaml")
+        if path is not None:
+            stock[name] = load_yaml(path)
+    path, count = write_pins(stock, pack.kit, kit_file)
+    say(f"wrote {display_path(path)} ({count} override{'s' if count != 1 else ''} pinned)")
+    return path
 
 
 def list_all(places, say=print) -> None:
@@ -133,6 +223,14 @@ def schema_reference(say=print) -> None:
     say("  blocks: replacements by id, each the whole block, slot, item or prompt with that "
         "`id:`; or by place for text without an id, e.g. \"entries[6]\" or "
         "\"body[key-facts].key_facts[1]\" (the places `translate export` names)")
+
+
+def init(kind: str, folder: Path, say=print, stock: Path | None = None) -> None:
+    """Write a small organisation folder that builds as written (kit/init.py)."""
+    from .init import write_folder
+
+    for line in write_folder(kind, folder, stock):
+        say(line)
 
 
 def _warn(problems) -> None:

@@ -10,11 +10,29 @@ from pathlib import Path
 
 from . import assets, schema
 from .errors import ContentError, Problem, Report, display_path
+from .inherit import load_kit
 from .loader import Source, load_yaml
+from .overrides import parse_path  # noqa: F401  (kept here for callers of content.parse_path)
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+
+
+def _stock_content() -> Path:
+    """The bundled content: inside the installed package (kit/stock/, from a wheel), else the
+    checkout's content/ folder (a clone, or an editable install)."""
+    from importlib.resources import files
+
+    try:
+        stock = files("kit") / "stock"
+        if stock.is_dir() and (stock / "kits").is_dir():
+            return Path(str(stock))
+    except (ModuleNotFoundError, TypeError, NotImplementedError):  # pragma: no cover
+        pass
+    return ROOT / "content"
+
+
+CONTENT = _stock_content()
 FONTS = CONTENT / "fonts"
 DEFAULT_FONTS = schema.Fonts(regular="AtkinsonHyperlegibleNext-Regular.ttf",
                              bold="AtkinsonHyperlegibleNext-Bold.ttf",
@@ -158,12 +176,16 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     kit_path = places.kit(kit_name)
     if not kit_path.is_file():
         known = ", ".join(places.kits()) or "none"
-        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+        hint = ""
+        if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
+            hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
+                    f"make_kit --org {kit_name} build")
+        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
     if not kit_name.endswith((".yaml", ".yml")) and not places.inside(kit_path):
         raise ContentError([Problem(f"{display_path(kit_path.parent)}/{kit_path.name}", 0, 0, "",
                                     "the kit file is a link to a file outside the content and "
                                     "organisation folders; copy the file in")])
-    kit_source = load_yaml(kit_path)
+    kit_source = load_kit(kit_path, places)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
     if language is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, language):
@@ -187,7 +209,16 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
                                          if getattr(values, k) is not None})
     variables = {"org": group("org", org_variables(brand) if brand else {}),
                  "family": group("family", family or {})}
+    brand, kit = _org_text(brand, brand_source, kit, kit_source, variables, report)
     names = [schema.entry_name(e) for e in kit.documents]
+    pins = None
+    if kit.overrides:
+        from .overrides import load_pins
+
+        try:
+            pins = load_pins(kit_path)[1]
+        except ContentError as exc:
+            report.extend(exc.problems)
     for name in kit.overrides:
         if name not in names and name != kit.cover:
             report.add(kit_source.problem(("overrides", name), f"'{name}' is not a document of "
@@ -219,7 +250,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
             continue
         try:
             doc = load_document(name, path, kit, places.roots, report, kit_source, variables,
-                                dirs)
+                                dirs, pins)
         except ContentError as exc:
             report.extend(exc.problems)
             continue
@@ -245,6 +276,25 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     report.raise_if_errors()
     return Pack(pack_name, kit, kit_source, brand, brand_dir, strings, cover, documents,
                 fonts, logo, report.warnings)
+
+
+def _org_text(brand, brand_source, kit, kit_source, variables, report):
+    """`{{ org.* }}` in the brand's contact lines and footer and in the kit's `prefill:`
+    values, so a phone number or name is written once, in brand.yaml."""
+    from .variables import has_template, render_text
+
+    def render(source, path, text):
+        return render_text(text, variables, source, path, report.problems) \
+            if has_template(text) else text
+
+    if brand is not None:
+        brand = brand.model_copy(update={
+            "contact": [render(brand_source, ("contact", i), line)
+                        for i, line in enumerate(brand.contact)],
+            "footer": brand.footer and render(brand_source, ("footer",), brand.footer)})
+    kit = kit.model_copy(update={"prefill": {k: render(kit_source, ("prefill", k), v)
+                                             for k, v in kit.prefill.items()}})
+    return brand, kit
 
 
 def _load_included(entry, kit_path, places, kit_source, field_path, report):
@@ -299,8 +349,8 @@ def missing_glyphs(source: Source, fonts) -> list[Problem]:
 
 def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                   report: Report, kit_source: Source | None = None,
-                  variables: dict | None = None, dirs: list[Path] | None = None
-                  ) -> Document | None:
+                  variables: dict | None = None, dirs: list[Path] | None = None,
+                  pins: Source | None = None) -> Document | None:
     """Load one document file: merge a partial document with its base (kit/editions.py),
     apply the kit's overrides, fill in variables, validate, drop other variants' blocks and
     load its images."""
@@ -309,7 +359,8 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
 
     source = document_source(path, dirs or [path.parent.parent])
     if name in kit.overrides and kit_source is not None:
-        apply_overrides(source, kit.overrides[name], kit_source, name, report)
+        apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
+                        pin_command(roots, Path(kit_source.file)))
     if uses_templates(source.data):
         source.data = render_source(source, variables or {}, report.problems)
     data = source.data
@@ -318,6 +369,8 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
                                       "fields"))
         return None
     layout = data.get("layout")
+    if isinstance(layout, str) and layout.lower() in schema.DOCUMENT_MODELS:
+        layout = data["layout"] = layout.lower()  # choices are accepted in any case
     if layout is None:
         report.add(source.problem((), "required field 'layout' is missing (one of: "
                                       f"{', '.join(schema.DOCUMENT_MODELS)})"))
@@ -344,53 +397,19 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     return doc
 
 
-def parse_path(text: str) -> tuple | None:
-    """'body[3].p' -> ('body', 3, 'p'); None when it is not a field path."""
-    import re
-
-    parts: list = []
-    for piece in text.split("."):
-        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)", piece)
-        if not m:
-            return None
-        parts.append(m.group(1))
-        parts += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
-    return tuple(parts)
+def pin_command(roots: list[Path], kit_path: Path) -> str:
+    """The command that pins a kit's overrides, as the user would type it."""
+    org = f"--org {display_path(roots[0])} " if len(roots) > 1 else ""
+    return f"make_kit {org}pin {kit_path.stem}"
 
 
 def apply_overrides(source: Source, overrides: dict, kit_source: Source, name: str,
-                    report: Report) -> None:
-    """Replace text fields of a stock document by path, as a kit's `overrides:` says."""
-    from .validate import describe
+                    report: Report, pins: Source | None = None,
+                    pin_command: str = "make_kit pin KIT") -> None:
+    """Replace text fields of a stock document by block id or path (kit/overrides.py)."""
+    from .overrides import apply
 
-    for text_path, value in overrides.items():
-        where = ("overrides", name, text_path)
-        path = parse_path(text_path)
-        if not path:
-            report.add(kit_source.problem(where, f"'{text_path}' is not a field path (write it "
-                                                 "like body[3].p or title)", key=True))
-            continue
-        parent, found = None, source.data
-        for part in path:
-            parent = found
-            ok = (isinstance(part, int) and isinstance(found, list) and part < len(found)) or \
-                (isinstance(part, str) and isinstance(found, dict) and part in found)
-            if not ok:
-                found = None
-                break
-            found = found[part]
-        if found is None:
-            report.add(kit_source.problem(where, f"no field '{text_path}' in {source.name}",
-                                          key=True))
-        elif not isinstance(found, str):
-            hint = ""
-            if isinstance(found, dict) and len(found) >= 1:
-                hint = f" (did you mean '{text_path}.{next(iter(found))}'?)"
-            report.add(kit_source.problem(where, f"'{text_path}' in {source.name} is "
-                                                 f"{describe(found)}; an override replaces "
-                                                 f"text{hint}", key=True))
-        else:
-            parent[path[-1]] = value
+    apply(source, overrides, kit_source, name, report, pins, pin_command)
 
 
 def iter_images(model):
@@ -424,8 +443,12 @@ def filter_variants(model, variants: set[str]):
 
 
 def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
-    path = _find(dirs, "strings.yaml")
-    if path is None:
+    """The pack's words: every strings.yaml that applies (an organisation's may hold only the
+    words it changes), the first found on top, then the kit's own `strings:`."""
+    from .inherit import layer_files, overlay_mapping
+
+    paths = [d / "strings.yaml" for d in dirs if (d / "strings.yaml").is_file()]
+    if not paths:
         report.add(kit_source.problem(("language",), f"no strings.yaml for language "
                                                      f"'{kit.language}' in "
                                                      f"{display_path(dirs[-1])}/"))
@@ -436,10 +459,12 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
                                                      "in"))
         return None
     try:
-        source = load_yaml(path)
+        source = layer_files([load_yaml(path) for path in paths])
     except ContentError as exc:
         report.extend(exc.problems)
         return None
+    if kit.strings:
+        source = overlay_mapping(source, kit_source, ("strings",))
     strings = validate(source, schema.Strings, report.problems)
     values = kit.editions.get(kit.language)
     if strings is not None and values is not None and values.date_format:
@@ -461,14 +486,16 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
 
 def check_contrast(brand, source, report) -> None:
     """Refuse brand colours that fail WCAG 2.1 AA contrast where the layouts use them."""
-    from .contrast import failures
+    from .contrast import failures, nearest_passing
 
     colours = brand.colours.model_dump()
     for fg, bg, r, minimum, use in failures(colours):
         name = bg if fg == "paper" else fg  # the brand colour to change
+        nearest = nearest_passing(colours, name)
+        hint = f"; the nearest {name} colour that passes is \"{nearest}\"" if nearest else ""
         report.add(source.problem(("colours", name), f"{fg} {colours[fg]} on {bg} {colours[bg]}: "
                                                      f"contrast {r:.2f}:1, below the {minimum:g}:1 "
-                                                     f"needed for {use} (WCAG 2.1 AA)"))
+                                                     f"needed for {use} (WCAG 2.1 AA){hint}"))
 
 
 def _load_brand(places, kit, kit_source, report):

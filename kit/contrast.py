@@ -37,3 +37,34 @@ def failures(colours: dict[str, str]) -> list[tuple[str, str, float, float, str]
         if r < minimum:
             out.append((fg, bg, r, minimum, use))
     return out
+
+
+def nearest_passing(colours: dict[str, str], name: str) -> str | None:
+    """The colour nearest to colours[name] (CIEDE2000) that passes every pairing it is in,
+    the other colours kept: same hue and chroma where sRGB allows, lightness moved; None when
+    no lightness passes (the other colour of a pair is mid-grey, for instance)."""
+    from coloraide import Color
+
+    pairs = [(fg, bg, minimum) for fg, bg, minimum, _ in PAIRS
+             if name in (fg, bg) and fg != bg and not (fg == name and bg == name)]
+    original = Color(colours[name])
+    start = original.convert("oklch")
+
+    def passes(hex_colour: str) -> bool:
+        trial = dict(colours, **{name: hex_colour})
+        return all(ratio(trial[fg], trial[bg]) >= minimum for fg, bg, minimum in pairs)
+
+    best = None
+    for direction in (-1, 1):  # darker, then lighter
+        for step in range(1, 101):
+            lightness = start["lightness"] + direction * step / 100
+            if not 0 <= lightness <= 1:
+                break
+            trial = start.clone().set("lightness", lightness).fit("srgb").convert("srgb")
+            hex_colour = trial.to_string(hex=True).upper()
+            if passes(hex_colour):
+                distance = original.delta_e(trial, method="2000")
+                if best is None or distance < best[0]:
+                    best = (distance, hex_colour)
+                break
+    return best[1] if best else None

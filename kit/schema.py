@@ -143,7 +143,20 @@ class Table(BlockBase):
     """A table with a header row."""
 
 
-CalloutKind = Literal["key-facts", "try-this-week", "note", "warning"]
+def _any_case(*choices: str):
+    """A check before validation that accepts a choice written in any case (`paper: letter`)."""
+    from pydantic import BeforeValidator
+
+    by_fold = {c.casefold(): c for c in choices}
+
+    def fold(value):
+        return by_fold.get(value.casefold(), value) if isinstance(value, str) else value
+
+    return BeforeValidator(fold)
+
+
+CalloutKind = Annotated[Literal["key-facts", "try-this-week", "note", "warning"],
+                        _any_case("key-facts", "try-this-week", "note", "warning")]
 
 
 class CalloutContent(Model):
@@ -581,6 +594,12 @@ def entry_name(entry) -> str:
 
 
 class Kit(Model):
+    extends: Name | None = None
+    """A kit this one is based on (for example `default`): everything not written here comes
+    from it, so a new edition of that kit reaches this one. Mappings merge key by key; a list
+    written here replaces the inherited one; `documents:` may also be a mapping that edits the
+    inherited list: `remove: [NAME]`, `add: [NAME]` (at the end), `before: {NAME: [NAME]}`,
+    `after: {NAME: [NAME]}`."""
     title: Text
     """The pack's title, used in the metadata and the file name's description."""
     language: Language = "en"
@@ -595,7 +614,7 @@ class Kit(Model):
     `keywords`, `footer`, `contact`, e.g. `es: {title: ..., crisis: {heading: ..., lines: [...]}}`."""
     brand: Name = "default"
     """Brand folder name, under content/brands/ (or the organisation folder's brands/)."""
-    paper: Literal["A4", "Letter"] = "A4"
+    paper: Annotated[Literal["A4", "Letter"], _any_case("A4", "Letter")] = "A4"
     """Paper size."""
     duplex: bool = False
     """Start every document on a right-hand page, for double-sided printing."""
@@ -619,8 +638,12 @@ class Kit(Model):
     in every pack of this kit; the parent can still change them, and a family's row in a
     batch can set its own."""
     overrides: dict[Name, dict[str, Text]] = {}
-    """Replacement text for fields of stock documents, by document and field path, e.g.
-    `basics: {"body[2].p": "Our own paragraph."}`; the stock files stay untouched."""
+    """Replacement text for fields of stock documents, by document and block id or field path,
+    e.g. `basics: {intro: "Our own paragraph."}` or `basics: {"body[2].p": "..."}`; the stock
+    files stay untouched."""
+    strings: dict[str, object] = {}
+    """Single words of the pack to change (keys of strings.yaml, e.g.
+    `date_format: "%B %d, %Y"`), without copying the whole strings file."""
 
     @field_validator("languages")
     @classmethod
