@@ -453,11 +453,12 @@ def _load_strings(dirs, kit, kit_source, report) -> schema.Strings | None:
                                                      f"'{kit.language}' in "
                                                      f"{display_path(dirs[-1])}/"))
         return None
-    if not any(d.resolve() in path.resolve().parents for d in dirs):
-        report.add(kit_source.problem(("language",), f"{display_path(path)} is a link to a file "
-                                                     "outside the content folder; copy the file "
-                                                     "in"))
-        return None
+    for path in paths:
+        if not any(d.resolve() in path.resolve().parents for d in dirs):
+            report.add(kit_source.problem(("language",), f"{display_path(path)} is a link to a "
+                                                         "file outside the content folder; copy "
+                                                         "the file in"))
+            return None
     try:
         source = layer_files([load_yaml(path) for path in paths])
     except ContentError as exc:
