@@ -85,4 +85,28 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
         out += [logo, Spacer(1, 6 * mm)]
     out += who
     out.append(parts.edition_line(ctx))
-    return out
+    return _fit(out[3:], theme) and out
+
+
+def _fit(flowables: list, theme) -> bool:
+    """Close up the cover's gaps when its text needs the room (a longer language, more contact
+    lines), so the cover stays one page: never a page holding only the edition line."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO(), pagesize=theme.page_size)
+
+    def height(f) -> float:
+        h = f.wrapOn(scratch, theme.frame_width, theme.frame_height)[1]
+        return getattr(f, "_H", h) if h == 0xffffff else h  # KeepTogether forces a split so
+
+    fixed = sum(height(f) + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in flowables if not isinstance(f, Spacer))
+    gaps = [f for f in flowables if isinstance(f, Spacer)]
+    want = sum(g.height for g in gaps)
+    room = theme.frame_height - (16 + 30) * mm - fixed  # the band's clearance stays
+    if want > room > 0:
+        for g in gaps:
+            g.height *= room / want
+    return True
