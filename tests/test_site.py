@@ -131,6 +131,24 @@ def test_editions_link_to_each_other_with_hreflang(tmp_path):
     assert 'hreflang="en-US" href="en-US/index.html"' in front
 
 
+def test_a_spanish_edition_speaks_spanish_around_its_documents(tmp_path):
+    """The site's own words (download links, the note on forms, page counts) are in the
+    edition's language, not English around Spanish text."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(SAMPLE, root)
+    shutil.copytree(root / "en", root / "es")
+    kit = (root / "kits" / "sample.yaml").read_text()
+    (root / "kits" / "sample-es.yaml").write_text(kit.replace("language: en-GB", "language: es"))
+    site = site_of_kits(["sample", "sample-es"], root)
+    page = site.files["es/checklist.html"].decode()
+    assert '<html lang="es"' in page and "Descargar en PDF" in page
+    assert "Nada de lo que escriba se envía" in page and "Download this as a PDF" not in page
+    assert "Nothing you type is sent anywhere" in site.files["en-GB/checklist.html"].decode()
+    assert ">Español</a>" in page and ">English (UK)</a>" in page
+
+
 def test_index_lists_every_document_with_thumbnail_size_and_pages():
     from PIL import Image
     import io

@@ -16,7 +16,7 @@ from kit.build import Options, build_pack
 from kit.errors import ContentError
 
 from .html import inline, plain
-from .words import WORDS
+from .words import LANGUAGE_NAMES, words_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 THUMB_WIDTH = 240
@@ -70,7 +70,7 @@ def build_site(places, kit_names: list[str], base_url: str | None = None) -> Sit
     _add_page(site, "index.html", "root.html", lang=editions[0]["language"],
               editions=[{"folder": e["folder"], "language": e["language"], "title": e["title"],
                          "name": e["pack"].brand.name} for e in editions],
-              css=f"{editions[0]['folder']}/site.css", words=WORDS)
+              css=f"{editions[0]['folder']}/site.css", words=words_for(editions[0]["language"]))
     return site
 
 
@@ -120,7 +120,8 @@ def _edition(site: Site, edition: dict, editions: list, places) -> None:
                 images[image[1].file] = _image_file(site, prefix, asset)
     site.documents[folder] = [d["name"] for d in docs if d["page"]]
 
-    common = dict(lang=pack.kit.language, brand=brand, logo=logo, words=WORDS,
+    common = dict(lang=pack.kit.language, brand=brand, logo=logo,
+                  words=words_for(pack.kit.language),
                   kit=pack.kit, css="site.css", fonts="fonts/", pack_title=pack.kit.title,
                   edition_line=_edition_line(pack), home="index.html")
     cover = pack.cover.model
@@ -161,8 +162,8 @@ def _others(edition, editions, doc_name):
         names = [d.name for d in e["pack"].documents if d.included is None]
         page = f"{doc_name}.html" if doc_name in names else "index.html"
         out.append({"language": e["language"], "current": e is edition,
-                    "href": f"../{e['folder']}/{page}", "label": WORDS["language_names"].get(
-                        e["language"], e["language"])})
+                    "href": f"../{e['folder']}/{page}",
+                    "label": LANGUAGE_NAMES.get(e["language"], e["language"])})
     return out if len(out) > 1 else []
 
 
