@@ -21,7 +21,8 @@ FERNANDEZ_HUERTA_MIN = 70.0
 """Lowest Fernández-Huerta score a Spanish handout may have (70 and above: fairly easy)."""
 TEXT_KEYS = {"title", "short_title", "summary", "subtitle", "audience", "disclaimer", "p", "h2",
              "h3", "alt", "caption", "label", "hint", "intro", "text", "heading", "keywords",
-             "bullets", "numbered", "key_facts", "try_this_week", "header", "rows", "entries"}
+             "bullets", "numbered", "key_facts", "try_this_week", "header", "rows", "entries",
+             "items"}
 """Keys whose values are words a reader sees (everything else is structure and must match)."""
 
 # Words that are English and never Spanish; two of them in one piece of text is English left over.
