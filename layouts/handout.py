@@ -8,7 +8,7 @@ from . import parts
 
 def build(doc: schema.HandoutDocument, ctx: parts.Context) -> list:
     """Flowables for a handout."""
-    body = parts.blocks(ctx, doc.body)
+    body = parts.headings_with_tables(parts.blocks(ctx, doc.body))
     # the "Try this week" box stays with the text before it, and the edition line with both
     # (a table before it gives up its last rows to the box rather than moving whole)
     lead = 2 if isinstance(doc.body[-1], schema.TryThisWeek) and len(doc.body) > 1 else 1

@@ -329,6 +329,42 @@ class KeepClosing(KeepTogether):
         return head + [parts[0], KeepClosing([parts[1]] + rest)]
 
 
+class CaptionedTable(KeepTogether):
+    """A caption and its table: kept together when they fit where they stand; a long table
+    (over half a page) that does not fit starts here instead, with its caption and at least
+    two rows, rather than leaving the page above it half empty; a short one moves whole."""
+
+    def split(self, aW, aH):
+        *heads, grid = self._content
+        frame = getattr(self, "_frame", None)
+        page_h = getattr(frame, "_height", None)
+        if self._H <= aH or page_h is None or self._H <= page_h / 2:
+            return super().split(aW, aH)
+        room = aH - _listWrapOn(heads, aW, self.canv)[1] - grid.getSpaceBefore()
+        parts = grid.split(aW, room) if room > 0 else []
+        repeat = grid.repeatRows if isinstance(grid.repeatRows, int) else len(grid.repeatRows)
+        if len(parts) == 2 and len(parts[0]._cellvalues) - repeat >= 2:
+            return heads + [parts[0], parts[1]]
+        return super().split(aW, aH)
+
+
+def headings_with_tables(flowables: list) -> list:
+    """Headings (and anything else kept with what follows) just before a captioned table go
+    into it, so they move with the table instead of ending a page alone: a table inside
+    ReportLab's keep-with-next group would report an endless height and be parted from them."""
+    out: list = []
+    for f in flowables:
+        if isinstance(f, CaptionedTable):
+            heads = []
+            while out and not isinstance(out[-1], KeepTogether) and \
+                    getattr(out[-1], "getKeepWithNext", lambda: False)():
+                heads.insert(0, out.pop())
+            if heads:
+                f = CaptionedTable(heads + list(f._content))
+        out.append(f)
+    return out
+
+
 def data_table(ctx: Context, content: schema.TableContent) -> list:
     """A table of data: Table > TR > TH (column scope) / TD; its header repeats on each page."""
     theme = ctx.theme
@@ -362,7 +398,7 @@ def data_table(ctx: Context, content: schema.TableContent) -> list:
                  spaceAfter=s * 1.0, structure=DataTable(node, 1, row_headers=1))
     if not content.caption:
         return [grid]
-    return [KeepClosing([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
+    return [CaptionedTable([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
 
 
 def stacked_table(ctx: Context, content: schema.TableContent) -> list:
@@ -396,7 +432,7 @@ def stacked_table(ctx: Context, content: schema.TableContent) -> list:
                  structure=DataTable(node, 0, row_headers=1))
     if not content.caption:
         return [grid]
-    return [KeepClosing([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
+    return [CaptionedTable([para(ctx, content.caption, "small", parent=node, role="Caption"), grid])]
 
 
 def image(ctx: Context, img: schema.ImageContent) -> list:
