@@ -94,6 +94,11 @@ def end_budget(token) -> None:
     _BUDGET.reset(token)
 
 
+def counting() -> bool:
+    """Whether a document's budget is being counted (else a template gets its own)."""
+    return _BUDGET.get() is not None
+
+
 def check_value(value):
     """The value, if it is within the size and number limits."""
     if isinstance(value, bool):

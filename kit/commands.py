@@ -143,9 +143,10 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
                                                      "fields lists them)", "warning", key=True)
            for key in pack.kit.prefill if key not in names]
     if families is not None:
-        from .batch import read_families
+        from .families import read_families
 
-        rows, column, _ = read_families(families, None)
+        read = read_families(families, None)
+        rows, column = read.rows, read.column
         used = family_variables(pack)
         for col in rows[0].values:
             if col in names or col in used or col == column:

@@ -100,10 +100,10 @@ prefill:
   referral-sheet_gp-paediatrician_service: "{{{{ org.name }}}}"
   referral-sheet_gp-paediatrician_phone: "{{{{ org.phone }}}}"
 
-# Single words of the pack, without copying the strings file ("%B %d, %Y" prints dates
-# such as November 01, 2026).
+# Single words of the pack, without copying the strings file (dates: short, medium, long or
+# full, or a pattern such as "MMMM d, y", which prints November 1, 2026).
 strings:
-  date_format: "%d %B %Y"
+  date_format: long
 
 # Your own words in place of stock text, by the block's id in the stock document. After
 # changing them, run `make_kit --org {folder} pin`, so that check can tell you when a new

@@ -64,6 +64,11 @@ def render_source(source: Source, variables: dict, problems: list[Problem]):
 
 def render_text(text: str, variables: dict, source: Source, path: tuple,
                 problems: list[Problem]) -> str:
+    """One template; counted in the document's budget, or in its own when it stands alone (a
+    brand's contact line, a kit's prefill value)."""
+    from .bounds import counting
+
+    token = None if counting() else new_budget()
     try:
         return _ENV.from_string(text).render(**variables)
     except TemplateLimit as exc:
@@ -82,6 +87,9 @@ def render_text(text: str, variables: dict, source: Source, path: tuple,
         message = f"template error: {exc}"
     except (TypeError, ValueError, ArithmeticError) as exc:
         message = f"template error: {exc}"
+    finally:
+        if token is not None:
+            end_budget(token)
     problems.append(source.problem(path, message))
     return text
 

@@ -89,7 +89,7 @@ def test_presets_hold_the_documents_of_the_brief():
         "starting-childcare", "childcare-checklist", "seeking-help", "when-to-worry", "questions",
         "reflection-worksheet", "referral-sheet", "glossary", "references"]
     adoption = content.load_pack("adoption").kit
-    assert "adoption" in adoption.documents and adoption.variants == ["adoption"]
+    assert "adoption" in adoption.documents and "adoption" in adoption.variants
     assert content.load_pack("childcare").kit.documents == [
         "key-messages", "basics", "everyday-bonding", "starting-childcare", "childcare-checklist",
         "when-to-worry", "reflection-worksheet", "referral-sheet", "glossary", "references"]

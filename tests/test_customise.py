@@ -87,7 +87,7 @@ def test_init_agency_has_families_file_and_pinned_override(tmp_path):
     code, out, err = run(tmp_path, "--org", "our-agency", "check")
     assert (code, err) == (0, ""), err
     pack = content.load_pack("our-agency", content.Places(content.CONTENT, folder))
-    assert pack.kit.variants == ["adoption"]
+    assert "adoption" in pack.kit.variants
     assert pack.cover.model.audience == "For the adoptive families we support"
     assert "routine-planner" not in [d.name for d in pack.documents]
 
@@ -163,11 +163,11 @@ def test_extends_errors_name_the_file_and_line_they_come_from(tmp_path):
 
 
 def test_strings_change_one_by_one(tmp_path):
-    places = org_kit(tmp_path, 'extends: default\nstrings:\n  date_format: "%B %d, %Y"\n')
+    places = org_kit(tmp_path, 'extends: default\nstrings:\n  date_format: "MMMM d, y"\n')
     write(tmp_path / "org" / "strings.yaml", "contents: What is inside\n")
     pack = content.load_pack("ours", places)
     stock = content.load_pack("default", content.CONTENT).strings
-    assert pack.strings.date_format == "%B %d, %Y"
+    assert pack.strings.date_format == "MMMM d, y"
     assert pack.strings.contents == "What is inside"
     assert pack.strings.page == stock.page and pack.strings.days == stock.days
 
@@ -388,7 +388,7 @@ def test_one_page_is_one_page_and_quiet_is_quiet(sample_root, tmp_path):
 
 
 def test_batch_shows_no_progress_bar_when_not_on_a_terminal(tmp_path):
-    families = write(tmp_path / "families.csv", "id,child_name\nA1,Sam\n")
+    families = write(tmp_path / "families.csv", "id\nA1\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, str(ROOT / "make_kit.py"), "--content", str(SAMPLE),
                              "batch", "sample", str(families), "--out", str(tmp_path / "out"),

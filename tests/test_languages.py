@@ -401,7 +401,10 @@ def test_export_keys_every_text_by_document_and_place(fixture):
     by_key = {e.msgctxt: e for e in po}
     entry = by_key["basics:body[main-carers].p"]
     assert entry.msgid.startswith("Most children form a close bond")
-    assert entry.occurrences[0] == ("en/documents/basics.yaml", "43")
+    line = next(i for i, text in enumerate((content.CONTENT / "en/documents/basics.yaml")
+                                           .read_text().splitlines(), 1)
+                if text.strip() == "id: main-carers") - 1  # the block's first line
+    assert entry.occurrences[0] == ("en/documents/basics.yaml", str(line))
     assert "referral-sheet:slots[camhs].hint" in by_key
     assert not any(k.endswith((".id", ".layout", ".file", ".variant")) for k in by_key)
     # what is already translated comes back filled in
