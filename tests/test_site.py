@@ -438,9 +438,18 @@ def test_web_text_equals_pdf_text(browser, built, tmp_path):
         # the PDF's pointer to this very page ("Read this online" and its address) is the
         # one thing the web page need not repeat
         online = re.escape(pack.strings.read_online) + r".*"
-        # list numbers are the list's own (an <ol> numbers itself on the web)
+        # list numbers are the list's own (an <ol> numbers itself on the web); the notices a
+        # PDF reads once at the end of a document (the crisis lines of its page foot, the
+        # footer's "not a diagnosis" line) are the web page's own aside and footer
+        from kit.site.build import _foot_notice
+
+        crisis = pack.kit.crisis
+        notices = [re.escape(pack.brand.footer or pack.brand.name)]
+        if _foot_notice(doc.model):
+            notices += [re.escape(crisis.heading) + r"\s*",
+                        r"\s*·\s*".join(map(re.escape, crisis.lines))]
         expected = tagged_words(pdf, leave_out=[online, r"https://kit\.example\.org/\S*",
-                                                r"\d+[.)]"])
+                                                r"\d+[.)]"] + notices)
         page.goto((out / pack.kit.language / f"{doc.name}.html").as_uri())
         # innerText of the laid-out page (not of a detached copy) keeps table cells apart
         text = page.evaluate("""() => { const a = document.querySelector('article');
