@@ -84,20 +84,27 @@ def written_before(out_dir: Path) -> set[str]:
     return {x for x in data if isinstance(x, str)} if isinstance(data, list) else set()
 
 
+def remove_plain(out_dir: Path, rel: str) -> bool:
+    """Delete out_dir/rel if it is a plain file reached through no link; whether it went (or
+    was already gone)."""
+    try:
+        _no_links(out_dir, rel)
+    except OutputError:
+        return False
+    path = out_dir / rel
+    if path.is_file() and not path.is_symlink():
+        path.unlink()
+    return not path.exists()
+
+
 def remove_written(out_dir: Path, names) -> list[str]:
     """Delete files this tool wrote in out_dir (only those in its manifest, only plain files,
     never through a link); update the manifest; return what was removed."""
     known = written_before(out_dir)
     removed = []
     for rel in sorted(set(names) & known):
-        try:
-            _no_links(out_dir, rel)
-        except OutputError:
-            continue
-        path = out_dir / rel
-        if path.is_file() and not path.is_symlink():
-            path.unlink()
-        removed.append(rel)
+        if remove_plain(out_dir, rel):
+            removed.append(rel)
     if removed:
         _write_manifest(out_dir, known - set(removed))
     return removed

@@ -366,16 +366,10 @@ def write_site(site: Site, out_dir: Path, only_changed: bool = False) -> list[st
                  if not (out_dir / k).is_file() or (out_dir / k).read_bytes() != v}
     files[MANIFEST] = json.dumps(sorted(site.files), indent=0).encode()
     write_files(out_dir, files)
-    from kit.output import OutputError, _no_links
+    from kit.output import remove_plain
 
-    for rel in sorted(before - set(site.files)):
-        try:  # only a plain name inside the folder, never through a link
-            _no_links(out_dir, rel)
-        except OutputError:
-            continue
-        stale = out_dir / rel
-        if stale.is_file() and not stale.is_symlink():
-            stale.unlink()
+    for rel in sorted(before - set(site.files)):  # only plain files, never through a link
+        remove_plain(out_dir, rel)
     return sorted(k for k in files if k != MANIFEST)
 
 
