@@ -96,6 +96,9 @@ def parse_args(argv):
     bt.add_argument("--documents", action="store_true",
                     help="also write each family's documents, one PDF each, in a folder "
                          "named like its pack")
+    bt.add_argument("--language", default=None, metavar="LANG",
+                    help="build every family's pack in this language edition of the kit "
+                         "(default: the kit's first language only)")
     st = command("site", "build the web edition: a download page and every document as a web "
                          "page",
                  "make_kit site default adoption --base-url https://example.org/kit/")
@@ -193,14 +196,16 @@ def main(argv=None) -> int:
 
             import os
 
-            out = args.out or Path("output") / f"{Path(args.kit).stem}-families"
+            stem = Path(args.kit).stem + (f".{args.language}" if args.language else "")
+            out = args.out or Path("output") / f"{stem}-families"
             summary = batch.run(places, args.kit, args.families, out,
                                 Options(forms=not args.flatten, documents=args.documents),
                                 name_column=args.name_column, jobs=args.jobs,
                                 progress=not (args.no_progress or args.quiet),
                                 say=_errors_only if args.quiet else print,
                                 scheduler=args.scheduler or os.environ.get(
-                                    "DASK_SCHEDULER_ADDRESS") or None)
+                                    "DASK_SCHEDULER_ADDRESS") or None,
+                                language=args.language)
             return 2 if summary.failed else 0
         elif args.command in ("site", "serve"):
             from kit import site

@@ -36,10 +36,10 @@ class Summary:
                 f"{len(self.failed)} failed")
 
 
-def fingerprint(places, kit_name: str, options, skip=()) -> str:
+def fingerprint(places, kit_name: str, options, skip=(), language: str | None = None) -> str:
     """A hash of everything a pack depends on except its row: content, organisation folder,
-    engine code and options. Any change rebuilds every pack. Paths in `skip` (the families
-    file, the output folder) do not count."""
+    engine code, options and the language edition asked for. Any change rebuilds every pack.
+    Paths in `skip` (the families file, the output folder) do not count."""
     skip = [Path(p).resolve() for p in skip]
     h = hashlib.sha256()
     engine = Path(__file__).resolve().parent
@@ -53,6 +53,8 @@ def fingerprint(places, kit_name: str, options, skip=()) -> str:
                 h.update(str(p.relative_to(tree)).encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())
     h.update(repr((kit_name, options)).encode())
+    if language is not None:  # without one, the same stamps as before editions existed
+        h.update(f"language={language}".encode())
     return h.hexdigest()
 
 
@@ -72,13 +74,16 @@ class Job:
     """fingerprint() of the kit, engine and options on the machine that started the batch."""
     skip: tuple = ()
     """Paths fingerprint() left out (the families file, the output folder)."""
+    language: str | None = None
+    """The kit's language edition every pack is built in (None: the kit's first)."""
 
 
 def run(places, kit_name: str, families: Path, out_dir, options, name_column=None,
         jobs: int | None = None, progress: bool = True, say=print,
-        scheduler: str | None = None) -> Summary:
+        scheduler: str | None = None, language: str | None = None) -> Summary:
     """Build one pack per family into out_dir (a folder or an fsspec URL); report bad rows and
-    carry on. The rows are built by the local pool, or by the Dask cluster at `scheduler`."""
+    carry on. The rows are built by the local pool, or by the Dask cluster at `scheduler`.
+    Every pack is in the kit's `language` edition (default: its first language)."""
     import sys
 
     from tqdm import tqdm
@@ -89,7 +94,7 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
 
     pack = None
     try:  # the kit itself must be sound before any family is tried
-        pack = load_pack(kit_name, places)
+        pack = load_pack(kit_name, places, language=language)
         warnings = pack.warnings
     except ContentError as exc:
         own = [p for p in exc.problems if "family." not in p.message]
@@ -117,7 +122,7 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()
     skip = (families,) + ((local,) if local else ())
-    base = fingerprint(places, kit_name, options, skip=skip)
+    base = fingerprint(places, kit_name, options, skip=skip, language=language)
     todo = []
     for row in rows:
         if row.number in problems:
@@ -129,7 +134,8 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
                                                       f"{row.name}.pdf", key))
         else:
             todo.append((row, key))
-    job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip))
+    job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip),
+              language)
     bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="pack",
                disable=None if progress else True,  # None: a bar only on a terminal
                file=sys.stderr, desc=f"{kit_name}")
@@ -152,7 +158,7 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         bar.close()
     _save_memory(store)
     for warning in _unused_columns(table, families, pack, places, kit_name, store, summary,
-                                   options):
+                                   options, language):
         say(str(warning), file=sys.stderr)
     summary.failed.sort(key=lambda item: item[0].number)
     for row, messages in summary.failed:
@@ -168,14 +174,15 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     return summary
 
 
-def _unused_columns(table, families: Path, pack, places, kit_name, store, summary, options):
+def _unused_columns(table, families: Path, pack, places, kit_name, store, summary, options,
+                    language=None):
     """Warnings for columns that neither a variable nor a form field of the kit uses."""
     from .content import load_pack
     from .families import unused_columns, used_variables
 
     if pack is None and table.rows:
         try:
-            pack = load_pack(kit_name, places, family=table.rows[0].values)
+            pack = load_pack(kit_name, places, family=table.rows[0].values, language=language)
         except ContentError:
             return []
     docs = [d for d in [pack.cover] + pack.documents if d is not None]
@@ -198,11 +205,12 @@ def _local_rows(job: Job, todo, jobs: int | None):
     args = (job.places, job.kit_name)
     if jobs == 1 or len(todo) <= 1:
         for row, key in todo:
-            yield _build_row(*args, row, job.options, job.store, key)
+            yield _build_row(*args, row, job.options, job.store, key, job.language)
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
         try:
-            futures = [pool.submit(_build_row, *args, row, job.options, job.store, key)
+            futures = [pool.submit(_build_row, *args, row, job.options, job.store, key,
+                                   job.language)
                        for row, key in todo]
             for future in as_completed(futures):
                 yield future.result()
@@ -267,7 +275,8 @@ def _collect(result, summary: Summary, shown: str, bar) -> None:
     bar.update(1)
 
 
-def _build_row(places, kit_name: str, row: Row, options, store, key: str):
+def _build_row(places, kit_name: str, row: Row, options, store, key: str,
+               language: str | None = None):
     """Build one family's pack (in a worker process, on this machine or a cluster's) and write
     it with its manifest record and, last, its input stamp; never raises for bad input."""
     from . import manifest
@@ -277,7 +286,7 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
 
     known = dict(_PAGES)
     try:
-        pack = load_pack(kit_name, places, family=row.values)
+        pack = load_pack(kit_name, places, family=row.values, language=language)
         result = build_pack(pack, options, prefill=row.values)
         data = result.files[f"{pack.name}.pdf"]
         entry = manifest.describe(row.number, row.name, f"{row.name}.pdf", data,

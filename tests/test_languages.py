@@ -562,3 +562,46 @@ def test_the_web_edition_has_every_language_edition(fixture):
     assert {"en-GB/index.html", "fr/index.html", "fr/pdf/bi.fr.pdf"} <= set(site.files)
     page = site.files["fr/basics.html"].decode()
     assert '<html lang="fr"' in page and backwards("Most children form a close bond") in page
+
+
+def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, capsys):
+    import make_kit
+    from kit.batch import fingerprint
+
+    field = "referral-sheet_health-visitor_name"
+    families = tmp_path / "families.csv"
+    families.write_text(f"id,{field}\nA1,Dra. Nguyễn\nB2,Dr. García\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["batch", "us", str(families), "--out", str(out), "--jobs", "1", "--quiet",
+            "--language", "es"]
+    assert make_kit.main(argv) == 0, capsys.readouterr().err
+    for name, value in (("a1", "Dra. Nguyễn"), ("b2", "Dr. García")):
+        pdf = reader((out / f"{name}.pdf").read_bytes())
+        assert pdf.trailer["/Root"]["/Lang"] == "es"
+        assert pdf.get_fields()[field]["/V"] == value
+        text = " ".join(page_texts((out / f"{name}.pdf").read_bytes()))
+        found = words(text)
+        assert sum(w in SPANISH for w in found) > 10 * sum(w in ENGLISH for w in found)
+        assert "1 de noviembre de 2026" in text
+    assert make_kit.main(argv) == 0  # the same edition again: nothing to rebuild
+    statuses = [line.split(",")[5] for line in (out / "manifest.csv").read_text().splitlines()]
+    assert statuses == ["status", "unchanged", "unchanged"]
+    places = content.Places(content.CONTENT)
+    assert fingerprint(places, "us", Options(), language="es") != fingerprint(places, "us",
+                                                                              Options())
+
+
+def test_batch_with_a_language_the_kit_lacks_is_a_clear_error(tmp_path, capsys):
+    import make_kit
+
+    families = tmp_path / "families.csv"
+    families.write_text("id\nA1\n")
+    out = tmp_path / "out"
+    assert make_kit.main(["batch", "us", str(families), "--out", str(out),
+                          "--language", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert "'fr' is not one of this kit's languages (en-US, es)" in err
+    assert "nothing was written" in err and not out.exists()
+    assert make_kit.main(["batch", "us", str(families), "--out", str(out),
+                          "--language", "../x"]) == 2
+    assert "'../x' is not a language code" in capsys.readouterr().err
