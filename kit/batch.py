@@ -178,15 +178,13 @@ def _unused_columns(table, families: Path, pack, places, kit_name, store, summar
                     language=None):
     """Warnings for columns that neither a variable nor a form field of the kit uses."""
     from .content import load_pack
-    from .families import unused_columns, used_variables
+    from .families import unused_columns
 
     if pack is None and table.rows:
         try:
             pack = load_pack(kit_name, places, family=table.rows[0].values, language=language)
         except ContentError:
             return []
-    docs = [d for d in [pack.cover] + pack.documents if d is not None]
-    variables = used_variables([pack.kit_source.file] + [d.source.file for d in docs])
     fields = None
     built = summary.built + summary.unchanged
     if getattr(options, "forms", True) and built:
@@ -195,8 +193,7 @@ def _unused_columns(table, families: Path, pack, places, kit_name, store, summar
         data = store.read(f"{built[0]}.pdf")
         if data:
             fields = set((PdfReader(io.BytesIO(data)).get_fields() or {}).keys())
-    return unused_columns(table, display_path(families), variables, fields,
-                          [d.name for d in docs])
+    return unused_columns(table, display_path(families), pack, fields)
 
 
 def _local_rows(job: Job, todo, jobs: int | None):

@@ -120,8 +120,8 @@ def translate(places, args, say=print) -> list[Path]:
 def name_warnings(pack, families: Path | None = None, places=None) -> list:
     """Warnings for `prefill:` names that match no form field, and for families columns that
     match no form field and no `{{ family.* }}` variable, each with a did-you-mean."""
-    from .errors import Problem, display_path
-    from .fieldlist import family_variables, pack_fields
+    from .errors import display_path
+    from .fieldlist import pack_fields
     from .validate import _did_you_mean
 
     names = {f.name for f in pack_fields(pack)}
@@ -143,17 +143,9 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
                                                      "fields lists them)", "warning", key=True)
            for key in pack.kit.prefill if key not in names]
     if families is not None:
-        from .families import read_families
+        from .families import read_families, unused_columns
 
-        read = read_families(families, None)
-        rows, column = read.rows, read.column
-        used = family_variables(pack)
-        for col in rows[0].values:
-            if col in names or col in used or col == column:
-                continue
-            out.append(Problem(display_path(families), 1, 0, f"column {col}",
-                               f"matches no form field and no {{{{ family.* }}}} variable"
-                               f"{_did_you_mean(col, sorted(names | used))}", "warning"))
+        out += unused_columns(read_families(families, None), display_path(families), pack, names)
     return out
 
 

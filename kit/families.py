@@ -226,15 +226,18 @@ def _row_problem(source, path, row: Row, message: str) -> Problem:
     return Problem(p.file, p.line, p.col, f"row {row.number}", message)
 
 
-_VARIABLE = re.compile(r"family\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_VARIABLE = re.compile(r"\bfamily\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 
 
-def used_variables(files) -> set[str]:
-    """The `family.*` names the templates in these files use."""
+def used_variables(pack) -> set[str]:
+    """The `family.*` (or `family['...']`) names the kit's files and documents use."""
+    files = [getattr(layer, "file", None) for layer in getattr(pack.kit_source, "layers", [])]
+    files += [pack.kit_source.file] + [d.source.file for d in [pack.cover] + pack.documents
+                                       if d is not None]
     names = set()
-    for path in files:
+    for path in {Path(p) for p in files if p}:
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
         for a, b in _VARIABLE.findall(text):
@@ -242,13 +245,17 @@ def used_variables(files) -> set[str]:
     return names
 
 
-def unused_columns(families: Families, shown: str, variables: set[str],
-                   fields: set[str] | None, documents: list[str]) -> list[Problem]:
-    """Warnings for headings no variable and no form field uses. `fields` are the pack's form
-    field names (None when unknown, as in a print copy: then a heading that starts with a
-    document's name and '_' counts as a field's)."""
+def unused_columns(families: Families, shown: str, pack, fields: set[str] | None) -> list[Problem]:
+    """Warnings for headings that no `{{ family.* }}` variable of the pack and no form field
+    uses, each with a did-you-mean; `make_kit check --families` and `batch` both give these.
+    `fields` are the pack's form field names (None when unknown, as in a print copy: then a
+    heading that starts with a document's name and '_' counts as a field's)."""
+    from .validate import _did_you_mean
+
     if not families.rows:
         return []
+    variables = used_variables(pack)
+    documents = [d.name for d in [pack.cover] + pack.documents if d is not None]
     problems = []
     columns = list(dict.fromkeys(k for row in families.rows for k in row.values))
     for index, column in enumerate(columns, 1):
@@ -258,8 +265,6 @@ def unused_columns(families: Families, shown: str, variables: set[str],
             continue
         if fields is None and any(column.startswith(f"{d}_") for d in documents):
             continue
-        from .validate import _did_you_mean
-
         hint = _did_you_mean(column, sorted(variables | (fields or set())))
         problems.append(Problem(shown, 1, 0, f"heading row, column {index}",
                                 f"no {{{{ family.{column} }}}} in the kit's documents and no "

@@ -1,15 +1,11 @@
 """The form fields a kit's pack holds, found without laying the pack out: each layout makes its
 flowables (a pure function of the document) and the fields among them are read off, so the
-names are exactly the ones a build writes. Also: which names a kit's `prefill:` and a families
-file's columns may use, for `make_kit fields` and `make_kit check`.
+names are exactly the ones a build writes, for `make_kit fields` and for `make_kit check`'s
+warnings about `prefill:` names and families columns that match nothing.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
-
-FAMILY_VARIABLE = re.compile(r"\bfamily\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -92,19 +88,6 @@ def _included_fields(doc) -> list[FormField]:
         out.append(FormField(name.replace(".", "_"), kinds.get(f.get("/FT"), "field"),
                              doc.name, str(f.get("/TU") or ""), value))
     return out
-
-
-def family_variables(pack) -> set[str]:
-    """Names used as `{{ family.NAME }}` in the kit's files and documents."""
-    files = [getattr(layer, "file", None) for layer in getattr(pack.kit_source, "layers", [])]
-    files += [pack.kit_source.file] + [d.source.file for d in [pack.cover] + pack.documents]
-    names: set[str] = set()
-    for path in {Path(p) for p in files if p}:
-        try:
-            names |= set(FAMILY_VARIABLE.findall(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
-            continue
-    return names
 
 
 def print_table(fields: list[FormField], say=print) -> None:

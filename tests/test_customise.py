@@ -307,9 +307,10 @@ def test_check_names_prefill_and_family_columns_that_match_nothing(tmp_path):
     assert ("org/kits/ours.yaml:3:3: warning: prefill.referral-sheet_camhs_phon: no form field "
             "named 'referral-sheet_camhs_phon' in this pack (did you mean "
             "'referral-sheet_camhs_phone'?)") in err
-    assert "families.csv:1: warning: column child_nme: matches no form field and no " \
-           "{{ family.* }} variable (did you mean 'child_name'?)" in err
-    assert "column notes" in err and "column referral-sheet_camhs_name" not in err
+    assert ("families.csv:1: warning: heading row, column 2: no {{ family.child_nme }} in the "
+            "kit's documents and no form field named 'child_nme': this column is not used "
+            "(did you mean 'child_name'?)") in err
+    assert "{{ family.notes }}" in err and "'referral-sheet_camhs_name'" not in err
     assert out.splitlines()[-1] == "0 errors, 3 warnings"
 
 

@@ -780,6 +780,29 @@ def test_a_batch_reports_bad_rows_and_unused_columns_and_builds_the_rest(tree):
     assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "cy.pdf"]
 
 
+def test_check_and_batch_warn_about_an_unused_column_in_the_same_words(tree):
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("body:\n", "body:\n  - p: \"For {{ family['child_name'] "
+                                                      "| default('your child') }}.\"\n", 1))
+    (tree / "families.csv").write_text("id,child_name,chlid_name,notes\nann,Ann,A,x\n")
+    code, _, checked = run("--content", "content", "check", "sample", "--families",
+                           "families.csv", cwd=tree)
+    assert code == 0, checked
+    code, _, batched = run("--content", "content", "batch", "sample", "families.csv", "--out",
+                           "packs", "--no-progress", "--jobs", "1", cwd=tree)
+    assert code == 0, batched
+
+    def unused(err):
+        return [line for line in err.splitlines() if "this column is not used" in line]
+
+    assert unused(checked) == unused(batched) == [
+        "families.csv:1: warning: heading row, column 3: no {{ family.chlid_name }} in the "
+        "kit's documents and no form field named 'chlid_name': this column is not used (did "
+        "you mean 'child_name'?)",
+        "families.csv:1: warning: heading row, column 4: no {{ family.notes }} in the kit's "
+        "documents and no form field named 'notes': this column is not used"]
+
+
 # --- 8. messages stay exact -----------------------------------------------------------------
 
 def test_a_long_plain_list_with_one_small_alias_is_not_called_an_alias_bomb(tmp_path):
