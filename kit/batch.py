@@ -114,10 +114,10 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
             summary.failed.append((row, [str(problems[row.number])]))
     store = open_store(out_dir)
     if store.local_path() is not None:
-        from .output import check_target, remove_leftovers
+        from .output import check_target
 
         check_target(store.local_path(), list(places.roots) + [places.kit(kit_name), families])
-        remove_leftovers(store.local_path())  # what an earlier, killed run left half-written
+    store.remove_leftovers()  # what an earlier, killed run left half-written
     store.prepare()
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()

@@ -4,14 +4,25 @@ A local path is written through kit/output.py (a staging folder, then atomic ren
 (`file://...`, `s3://...`, `gs://...`, any filesystem fsspec knows) is written through fsspec:
 each file goes to a `.partial-*` name first and is then moved to its final name, so a reader
 never sees half a pack; on object storage the move is a server-side copy of a whole object.
+Each `.partial-*` holds this tool's mark (host, process, time) from its first write, so the
+next run removes what a killed one left there, and nothing without the mark. Object stores
+have no symbolic links, so there is no link check there as there is for a local folder.
 A store is small and picklable, so cluster workers get it with their task and write directly.
 """
 from __future__ import annotations
 
+import json
+import os
+import socket
+import time
 import uuid
 from pathlib import Path
 
-from .output import OutputError, write_files
+from .output import STAGING_MARK, OutputError, _alive, remove_leftovers, write_files
+
+ABANDONED = 6 * 3600
+"""Seconds after which a `.partial-*` another machine marked counts as left by a killed run
+(one pack is written in seconds; its process cannot be asked about from here)."""
 
 
 def open_store(target) -> "LocalStore | FsspecStore":
@@ -49,6 +60,10 @@ class LocalStore:
 
     def exists(self, name: str) -> bool:
         return (self.path / name).is_file()
+
+    def remove_leftovers(self) -> None:
+        """Remove the staging folders an earlier, killed run left here."""
+        remove_leftovers(self.path)
 
     def write(self, files: dict[str, bytes]) -> None:
         """Write {relative name: bytes} so that each file appears whole or not at all."""
@@ -110,12 +125,47 @@ class FsspecStore:
         except OSError:
             return False
 
+    def remove_leftovers(self) -> None:
+        """Remove the `.partial-*` prefixes a killed run left: only those holding this tool's
+        mark, and of those only the ones whose process is gone (this machine) or that were
+        marked longer than ABANDONED seconds ago (another machine, such as a cluster worker)."""
+        fs, local = self.fs, self.local_path()
+        if local is not None:  # a file:// URL: also what a run given the plain path left
+            remove_leftovers(local)
+        try:
+            entries = fs.ls(self.root, detail=False)
+        except (OSError, ValueError):
+            return
+        for entry in entries:
+            name = entry.rstrip("/").rsplit("/", 1)[-1]
+            if not name.startswith(".partial-"):
+                continue
+            if local is not None and (local / name).is_symlink():
+                continue
+            try:
+                mark = json.loads(fs.cat_file(f"{self.root}/{name}/{STAGING_MARK}"))
+                host, pid, marked = str(mark["host"]), int(mark["pid"]), float(mark["time"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # not this tool's: left alone
+            if host == socket.gethostname():
+                if _alive(pid):
+                    continue
+            elif time.time() - marked < ABANDONED:
+                continue
+            try:
+                fs.rm(f"{self.root}/{name}", recursive=True)
+            except OSError:
+                pass
+
     def write(self, files: dict[str, bytes]) -> None:
         """Write every file under a `.partial-*` name, then move each to its final name, in
         order (so a later file, such as a pack's input stamp, commits the ones before it)."""
         staging = self._full(f".partial-{uuid.uuid4().hex}")
         fs = self.fs
         try:
+            fs.makedirs(staging, exist_ok=True)
+            fs.pipe_file(f"{staging}/{STAGING_MARK}", json.dumps(
+                {"host": socket.gethostname(), "pid": os.getpid(), "time": time.time()}).encode())
             for rel, data in files.items():
                 path = f"{staging}/{rel}"
                 fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)

@@ -681,6 +681,67 @@ def test_a_killed_build_leaves_the_previous_output_whole(tree):
     assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
 
 
+def _marked(store, name: str, **mark) -> None:
+    import json
+
+    store.fs.pipe_file(f"{store.root}/{name}/.make_kit-staging", json.dumps(mark).encode())
+    store.fs.pipe_file(f"{store.root}/{name}/ann.pdf", b"%PDF-1.7 half of Ann's pack")
+
+
+def test_a_batch_to_a_url_removes_the_partial_objects_a_killed_run_left(tree, monkeypatch):
+    import uuid
+
+    from kit.output import OutputError
+    from kit.store import open_store
+
+    url = f"memory://leftovers-{uuid.uuid4().hex}"
+    store = open_store(url)
+    fs = store.fs
+    # what a run killed between staging and moving leaves: its own write, stopped half-way
+    with monkeypatch.context() as m:
+        m.setattr(fs, "mv", lambda *a, **k: (_ for _ in ()).throw(OSError("killed")))
+        m.setattr(fs, "rm", lambda *a, **k: None)
+        with pytest.raises(OutputError):
+            store.write({"ann.pdf": b"%PDF-1.7 half of Ann's pack", ".ann.inputs": b"x"})
+    left = [p for p in fs.ls(store.root, detail=False) if "/.partial-" in p]
+    assert len(left) == 1
+    fs.pipe_file(f"{store.root}/.partial-notes/keep.txt", b"not the tool's")  # no mark
+    fs.pipe_file(f"{store.root}/.partial-odd/.make_kit-staging", b"not json")
+    (tree / "families.csv").write_text("id,child_name\nann,Ann\n")
+    code, _, err = run("--content", "content", "batch", "sample", "families.csv", "--out", url,
+                       "--no-progress", "--jobs", "1", cwd=tree)
+    assert code == 0, err
+    names = sorted(p.rsplit("/", 1)[-1] for p in fs.ls(store.root, detail=False))
+    assert ".partial-notes" in names and ".partial-odd" in names and "ann.pdf" in names
+    assert [n for n in names if n.startswith(".partial-")] == [".partial-notes", ".partial-odd"]
+    assert fs.cat_file(f"{store.root}/.partial-notes/keep.txt") == b"not the tool's"
+    assert fs.cat_file(f"{store.root}/ann.pdf").startswith(b"%PDF-") and \
+        fs.cat_file(f"{store.root}/ann.pdf") != b"%PDF-1.7 half of Ann's pack"
+
+
+def test_partial_objects_of_a_run_still_writing_are_left_alone():
+    import socket
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from kit.store import ABANDONED, open_store
+
+    store = open_store(f"memory://partials-{uuid.uuid4().hex}")
+    store.prepare()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    here, now = socket.gethostname(), time.time()
+    _marked(store, ".partial-dead", host=here, pid=int(gone.stdout), time=now)
+    _marked(store, ".partial-alive", host=here, pid=os.getppid(), time=now)
+    _marked(store, ".partial-far-old", host=here + "-other", pid=1, time=now - ABANDONED - 60)
+    _marked(store, ".partial-far-new", host=here + "-other", pid=1, time=now)
+    store.remove_leftovers()
+    names = sorted(p.rsplit("/", 1)[-1] for p in store.fs.ls(store.root, detail=False))
+    assert names == [".partial-alive", ".partial-far-new"]
+
+
 # --- 7. family lists lose no family ---------------------------------------------------------
 
 def _read(tmp_path, text: str, name="families.csv", column=None):
