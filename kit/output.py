@@ -128,7 +128,7 @@ def remove_leftovers(out_dir: Path) -> None:
         if folder.is_symlink() or not folder.is_dir() or mark.is_symlink() or not mark.is_file():
             continue
         try:
-            if _alive(int(mark.read_text() or 0)):  # another run, still writing
+            if process_alive(int(mark.read_text() or 0)):  # another run, still writing
                 continue
         except (OSError, ValueError):
             continue
@@ -137,7 +137,9 @@ def remove_leftovers(out_dir: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether another process with this id runs on this machine (this process, and ids of
+    0 or less, are not "another run", so they count as gone)."""
     if pid <= 0 or pid == os.getpid():
         return False
     try:

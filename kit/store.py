@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .output import STAGING_MARK, OutputError, _alive, remove_leftovers, write_files
+from .output import STAGING_MARK, OutputError, process_alive, remove_leftovers, write_files
 
 ABANDONED = 6 * 3600
 """Seconds after which a `.partial-*` another machine marked counts as left by a killed run
@@ -148,7 +148,7 @@ class FsspecStore:
             except (OSError, ValueError, KeyError, TypeError):
                 continue  # not this tool's: left alone
             if host == socket.gethostname():
-                if _alive(pid):
+                if process_alive(pid):
                     continue
             elif time.time() - marked < ABANDONED:
                 continue

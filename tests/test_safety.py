@@ -742,6 +742,25 @@ def test_partial_objects_of_a_run_still_writing_are_left_alone():
     assert names == [".partial-alive", ".partial-far-new"]
 
 
+def test_whether_another_run_is_alive_is_one_public_helper_for_folders_and_urls():
+    import subprocess
+    import sys
+
+    from kit import output, store
+    from kit.output import process_alive
+
+    assert store.process_alive is output.process_alive  # the local and URL cleanups ask alike
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert process_alive(running.pid)
+    finally:
+        running.kill()
+        running.wait(timeout=30)
+    assert not process_alive(running.pid)  # gone (and reaped)
+    assert not process_alive(os.getpid())  # this run is not "another run"
+    assert not process_alive(0) and not process_alive(-1)
+
+
 # --- 7. family lists lose no family ---------------------------------------------------------
 
 def _read(tmp_path, text: str, name="families.csv", column=None):
