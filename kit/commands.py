@@ -46,12 +46,12 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
         results.append(result)
     files = {name: data for result in results for name, data in result.files.items()}
     pages = {name: n for result in results for name, n in result.pages.items()}
-    written = write_files(out_dir, files, record=True)
+    written = write_files(out_dir, files, record="build")
     save_layout_memory(memory)
     if options.documents:  # documents this tool wrote for the kit before that it no longer has
         folders = tuple(f"{pack.name}/" for pack in packs)
-        remove_written(out_dir, {rel for rel in written_before(out_dir) if rel not in files
-                                 and rel.startswith(folders)})
+        remove_written(out_dir, {rel for rel in written_before(out_dir, "build")
+                                 if rel not in files and rel.startswith(folders)}, "build")
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
         say(f"wrote {path} ({page_count(pages[rel])})")

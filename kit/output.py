@@ -6,7 +6,9 @@ disk are the finished files moved into place, each by an atomic rename.
 The output folder can never hurt anything else: it may not be, hold or lie inside a folder or
 file the build reads (check_target); nothing is written through a link inside it; and the only
 files ever deleted there are ones this tool wrote before, listed in its manifest
-(`.make_kit-files.json`). A staging folder left by a killed run is removed by the next one.
+(`.make_kit-files.json`, each file with the command that wrote it: `build` or `site`), and
+each command deletes only its own. A staging folder left by a killed run is removed by the
+next one.
 """
 from __future__ import annotations
 
@@ -60,6 +62,15 @@ def _safe_parts(rel: str) -> list[str]:
     return parts
 
 
+def _plain(rel) -> bool:
+    """Whether rel is a plain name inside the output folder."""
+    try:
+        _safe_parts(rel)
+    except OutputError:
+        return False
+    return True
+
+
 def _no_links(out_dir: Path, rel: str) -> None:
     """Refuse to write through a link: no folder between out_dir and the file may be one."""
     here = out_dir
@@ -70,18 +81,29 @@ def _no_links(out_dir: Path, rel: str) -> None:
                               "through a link (remove it, or choose another output folder)")
 
 
-def written_before(out_dir: Path) -> set[str]:
-    """The files this tool wrote in out_dir (from its manifest); empty when there is none."""
+def recorded(out_dir: Path) -> dict[str, str]:
+    """{file: the command that wrote it} from out_dir's manifest; empty when there is none.
+    The manifest's first form, a plain list, was written by `build` alone."""
     import json
 
     path = out_dir / MANIFEST
     try:
         if path.is_symlink():
-            return set()
+            return {}
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    return {x for x in data if isinstance(x, str)} if isinstance(data, list) else set()
+        return {}
+    if isinstance(data, list):
+        return {x: "build" for x in data if isinstance(x, str)}
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    return {}
+
+
+def written_before(out_dir: Path, by: str | None = None) -> set[str]:
+    """The files this tool wrote in out_dir (from its manifest), or those one command (`by`:
+    "build", "site") wrote; empty when there is none."""
+    return {rel for rel, writer in recorded(out_dir).items() if by is None or writer == by}
 
 
 def remove_plain(out_dir: Path, rel: str) -> bool:
@@ -97,23 +119,38 @@ def remove_plain(out_dir: Path, rel: str) -> bool:
     return not path.exists()
 
 
-def remove_written(out_dir: Path, names) -> list[str]:
-    """Delete files this tool wrote in out_dir (only those in its manifest, only plain files,
-    never through a link); update the manifest; return what was removed."""
-    known = written_before(out_dir)
+def remove_written(out_dir: Path, names, by: str | None = None) -> list[str]:
+    """Delete files this tool wrote in out_dir (only those in its manifest, and with `by` only
+    those that command wrote; only plain files, never through a link); update the manifest;
+    return what was removed."""
+    entries = recorded(out_dir)
+    known = {rel for rel, writer in entries.items() if by is None or writer == by}
     removed = []
     for rel in sorted(set(names) & known):
         if remove_plain(out_dir, rel):
             removed.append(rel)
     if removed:
-        _write_manifest(out_dir, known - set(removed))
+        _write_manifest(out_dir, {rel: w for rel, w in entries.items() if rel not in removed})
     return removed
 
 
-def _write_manifest(out_dir: Path, names: set[str]) -> None:
+def adopt(out_dir: Path, names, by: str) -> None:
+    """Record files already in out_dir as written by `by` (what an older form of the tool
+    listed elsewhere), so that they are deleted like any other file it wrote."""
+    entries = recorded(out_dir)
+    new = {rel: by for rel in names if rel not in entries and rel != MANIFEST and _plain(rel)}
+    if new:
+        _write_manifest(out_dir, {**entries, **new})
+
+
+def _manifest_bytes(entries: dict[str, str]) -> bytes:
     import json
 
-    write_files(out_dir, {MANIFEST: json.dumps(sorted(names), indent=0).encode()})
+    return json.dumps(dict(sorted(entries.items())), indent=0).encode()
+
+
+def _write_manifest(out_dir: Path, entries: dict[str, str]) -> None:
+    write_files(out_dir, {MANIFEST: _manifest_bytes(entries)})
 
 
 def remove_leftovers(out_dir: Path) -> None:
@@ -151,17 +188,16 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def write_files(out_dir: Path, files: dict[str, bytes], record: bool = False) -> list[Path]:
+def write_files(out_dir: Path, files: dict[str, bytes], record: str | None = None) -> list[Path]:
     """Write {relative path: bytes} under out_dir atomically; return the final paths. With
-    `record`, the files join the folder's manifest of files this tool wrote."""
+    `record` (the command writing: "build", "site"), the files join the folder's manifest of
+    files this tool wrote, as that command's."""
     for rel in files:
         _no_links(out_dir, rel)
     if record:
-        import json
-
         files = dict(files)
-        files[MANIFEST] = json.dumps(sorted(written_before(out_dir) | set(files)),
-                                     indent=0).encode()
+        files[MANIFEST] = _manifest_bytes({**recorded(out_dir),
+                                           **{rel: record for rel in files}})
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))

@@ -253,6 +253,77 @@ def test_rebuild_removes_only_its_own_stale_files(sample_root, tmp_path):
     assert not list(out.glob(".partial-*"))
 
 
+def _drop_handout(sample_root):
+    kit = sample_root / "kits" / "sample.yaml"
+    kit.write_text(kit.read_text().replace("documents: [handout, checklist,",
+                                           "documents: [checklist,"))
+
+
+def test_site_and_build_share_one_manifest_and_each_deletes_only_its_own(sample_root,
+                                                                        tmp_path):
+    import json
+
+    out = tmp_path / "public"
+    r = make_kit("--content", sample_root, "build", "sample", "--out", out)
+    assert r.returncode == 0, r.stderr
+    built = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+    assert "sample/handout.pdf" in built
+    r = make_kit("--content", sample_root, "site", "sample", "--out", out)
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / ".make_kit-files.json").read_text())
+    assert not (out / ".site-files.json").exists()
+    assert manifest["sample.pdf"] == "build" and manifest["index.html"] == "site"
+    assert manifest["en-GB/handout.html"] == "site"
+    _drop_handout(sample_root)
+    r = make_kit("--content", sample_root, "site", "sample", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "en-GB" / "handout.html").exists()  # the site's, no longer made
+    assert (out / "sample" / "handout.pdf").is_file()  # build's: not the site's to delete
+    assert all((out / rel).is_file() for rel in built)
+    r = make_kit("--content", sample_root, "build", "sample", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "sample" / "handout.pdf").exists()  # now build removes its own
+    assert (out / "index.html").is_file() and (out / "en-GB" / "checklist.html").is_file()
+    manifest = json.loads((out / ".make_kit-files.json").read_text())
+    assert "sample/handout.pdf" not in manifest and "en-GB/handout.html" not in manifest
+
+
+def test_a_site_folder_with_the_older_site_manifest_still_loses_its_stale_pages(sample_root,
+                                                                                tmp_path):
+    import json
+
+    from kit import content
+    from kit.site.build import build_site, write_site
+
+    out, places = tmp_path / "site", content.Places(sample_root)
+    site = build_site(places, ["sample"])
+    write_site(site, out)
+    # the folder as the site wrote it before it shared the output manifest
+    (out / ".make_kit-files.json").unlink()
+    (out / ".site-files.json").write_text(json.dumps(sorted(site.files), indent=0))
+    (out / "en-GB" / "notes.html").write_text("mine")
+    _drop_handout(sample_root)
+    write_site(build_site(places, ["sample"]), out, only_changed=True)
+    assert not (out / "en-GB" / "handout.html").exists()
+    assert not (out / "en-GB" / "pdf" / "handout.pdf").exists()
+    assert (out / "en-GB" / "notes.html").read_text() == "mine"
+    assert not (out / ".site-files.json").exists()
+    recorded = json.loads((out / ".make_kit-files.json").read_text())
+    assert recorded["en-GB/checklist.html"] == "site" and "en-GB/handout.html" not in recorded
+
+
+def test_a_killed_site_run_leaves_no_staging_folder_after_the_next(sample_root, tmp_path):
+    out = tmp_path / "site"
+    assert make_kit("--content", sample_root, "site", "sample", "--out", out).returncode == 0
+    left = out / ".partial-killed"  # what a run killed while writing leaves
+    (left / "en-GB").mkdir(parents=True)
+    (left / ".make_kit-staging").write_text("999999999")
+    (left / "en-GB" / "handout.html").write_text("<p>half a page")
+    r = make_kit("--content", sample_root, "site", "sample", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert not left.exists()
+
+
 def test_serve_serves_on_loopback_and_rebuilds_on_change(sample_root, tmp_path):
     from kit import content
     from kit.site import serve as serve_module

@@ -21,8 +21,9 @@ from .words import LANGUAGE_NAMES, words_for
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 THUMB_WIDTH = 240
 """Thumbnail width in pixels (shown at 120 CSS px, sharp on high-density screens)."""
-MANIFEST = ".site-files.json"
-"""Lists the files the last build wrote, so a rebuild removes only its own stale files."""
+LEGACY_MANIFEST = ".site-files.json"
+"""Where a site folder listed its files before it shared the output folder's manifest
+(kit/output.py); a site folder that has one still has its stale pages removed."""
 
 _ENV = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -352,25 +353,35 @@ def site_command(places, kit_names: list[str], out_dir: Path, base_url: str | No
 
 def write_site(site: Site, out_dir: Path, only_changed: bool = False) -> list[str]:
     """Write the site's files (all of them, or those whose bytes changed); return what was
-    written. The list of files is kept in out_dir so the next build removes only its own."""
-    from kit.output import write_files
+    written. What it writes is recorded in the output folder's manifest (kit/output.py), as
+    the site's, so the next build deletes only files the site wrote and no longer makes."""
+    from kit.output import (adopt, remove_leftovers, remove_plain, remove_written, write_files,
+                            written_before)
 
-    manifest = out_dir / MANIFEST
-    try:
-        before = set(json.loads(manifest.read_text()))
-    except (OSError, ValueError, TypeError):
-        before = set()
+    remove_leftovers(out_dir)  # what an earlier, killed run left half-written
+    legacy = _legacy_manifest(out_dir)
+    if legacy is not None:  # a site folder written before the site shared the manifest
+        adopt(out_dir, legacy, "site")
+        remove_plain(out_dir, LEGACY_MANIFEST)
     files = dict(site.files)
     if only_changed:
         files = {k: v for k, v in files.items()
                  if not (out_dir / k).is_file() or (out_dir / k).read_bytes() != v}
-    files[MANIFEST] = json.dumps(sorted(site.files), indent=0).encode()
-    write_files(out_dir, files)
-    from kit.output import remove_plain
+    write_files(out_dir, files, record="site")
+    remove_written(out_dir, written_before(out_dir, "site") - set(site.files), "site")
+    return sorted(files)
 
-    for rel in sorted(before - set(site.files)):  # only plain files, never through a link
-        remove_plain(out_dir, rel)
-    return sorted(k for k in files if k != MANIFEST)
+
+def _legacy_manifest(out_dir: Path) -> set[str] | None:
+    """The files listed in a site folder's own manifest of before (LEGACY_MANIFEST), if any."""
+    path = out_dir / LEGACY_MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {x for x in data if isinstance(x, str)} if isinstance(data, list) else set()
 
 
 def digest(site: Site) -> str:
