@@ -6,7 +6,9 @@ format width of a billion (`'%999999999d' | format(1)`), loops nested across a d
 macros that call themselves. Here every such thing has a limit, and passing one raises
 TemplateLimit, which kit/variables.py reports at the file, line and field:
 
-- steps: loop iterations and calls, counted across a whole document (Budget);
+- steps: loop iterations and calls, counted across a whole document (one Budget for all of
+  its templates, fresh for each document and each family of a batch; a brand's lines and a
+  kit's prefill values each have one of their own, see one_budget);
 - time: a document's templates may run for TIME_LIMIT seconds in all;
 - size: any string, list or output made is at most MAX_SIZE items; the document's output in
   all at most MAX_OUTPUT characters;
@@ -15,6 +17,7 @@ TemplateLimit, which kit/variables.py reports at the file, line and field:
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import math
@@ -50,9 +53,11 @@ class TemplateLimit(Exception):
 
 
 class Budget:
-    """What one document's templates have used so far."""
+    """What one document's templates (or one brand's lines, or one kit's prefill values) have
+    used so far; `what` names them in messages."""
 
-    def __init__(self):
+    def __init__(self, what: str = "this document's templates"):
+        self.what = what
         self.steps = 0
         self.output = 0
         self.depth = 0
@@ -61,41 +66,44 @@ class Budget:
     def step(self, n: int = 1) -> None:
         self.steps += n
         if self.steps > MAX_STEPS:
-            raise TemplateLimit(f"more than {MAX_STEPS:,} loop iterations and calls in this "
-                                "document's templates")
+            raise TemplateLimit(f"more than {MAX_STEPS:,} loop iterations and calls in "
+                                f"{self.what}")
         if time.monotonic() > self.deadline:
-            raise TemplateLimit(f"this document's templates ran for more than {TIME_LIMIT:g} "
-                                "second")
+            raise TemplateLimit(f"{self.what} ran for more than {TIME_LIMIT:g} second")
 
     def produce(self, n: int) -> None:
         self.output += n
         if self.output > MAX_OUTPUT:
-            raise TemplateLimit(f"this document's templates would produce more than "
-                                f"{MAX_OUTPUT:,} characters")
+            raise TemplateLimit(f"{self.what} would produce more than {MAX_OUTPUT:,} "
+                                "characters")
 
 
 _BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("budget", default=None)
 
 
 def budget() -> Budget:
+    """The budget being counted. A template evaluated outside one_budget() is a bug: it would
+    be bounded by nothing, or by a budget left over from another document or family."""
     current = _BUDGET.get()
     if current is None:
-        current = Budget()
-        _BUDGET.set(current)
+        raise RuntimeError("a template was evaluated outside any budget")
     return current
 
 
-def new_budget() -> contextvars.Token:
-    """Start counting for a new document; pass the token to end_budget when it is done."""
-    return _BUDGET.set(Budget())
-
-
-def end_budget(token) -> None:
-    _BUDGET.reset(token)
+@contextlib.contextmanager
+def one_budget(what: str = "this document's templates"):
+    """Count every template evaluated inside against one new Budget: all of one document's
+    templates (every block, item, heading, cell and field label), or all of a brand's lines,
+    or all of a kit's prefill values. Nothing is carried over from before or after."""
+    token = _BUDGET.set(Budget(what))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 
 def counting() -> bool:
-    """Whether a document's budget is being counted (else a template gets its own)."""
+    """Whether a budget is being counted (else a template gets one of its own)."""
     return _BUDGET.get() is not None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from .bounds import BoundedEnvironment, TemplateLimit, end_budget, finalize_hook, new_budget
+from .bounds import BoundedEnvironment, TemplateLimit, counting, finalize_hook, one_budget
 from .errors import Problem
 from .loader import Source
 
@@ -55,20 +55,17 @@ def render_source(source: Source, variables: dict, problems: list[Problem]):
             return [walk(v, path + (i,)) for i, v in enumerate(value)]
         return value
 
-    token = new_budget()  # one budget for all the templates of this document
-    try:
+    with one_budget():  # one budget for all the templates of this document, fresh for it
         return walk(source.data, ())
-    finally:
-        end_budget(token)
 
 
 def render_text(text: str, variables: dict, source: Source, path: tuple,
                 problems: list[Problem]) -> str:
-    """One template; counted in the document's budget, or in its own when it stands alone (a
-    brand's contact line, a kit's prefill value)."""
-    from .bounds import counting
-
-    token = None if counting() else new_budget()
+    """One template, counted in the budget being counted (render_source's for a document's,
+    content._org_text's for a brand's lines or a kit's prefill values), or in its own."""
+    if not counting():
+        with one_budget():
+            return render_text(text, variables, source, path, problems)
     try:
         return _ENV.from_string(text).render(**variables)
     except TemplateLimit as exc:
@@ -87,9 +84,6 @@ def render_text(text: str, variables: dict, source: Source, path: tuple,
         message = f"template error: {exc}"
     except (TypeError, ValueError, ArithmeticError) as exc:
         message = f"template error: {exc}"
-    finally:
-        if token is not None:
-            end_budget(token)
     problems.append(source.problem(path, message))
     return text
 

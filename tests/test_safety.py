@@ -531,6 +531,96 @@ def test_the_loop_budget_is_shared_across_a_document(tree):
     assert "body[2].p: template too costly" in err  # the third one goes past the budget
 
 
+def _fifty_fields(loop: str) -> str:
+    """Fifty templates of one document, in blocks, list items, headings, table cells and a
+    callout: YAML for the top of a handout's body."""
+    kinds = [f'  - p: "{loop}"\n', f'  - bullets: ["{loop}"]\n', f'  - h2: "{loop}"\n',
+             f'  - table: {{header: [A, B], rows: [["{loop}", "b"]]}}\n',
+             f'  - callout: {{kind: note, title: "{loop}", text: "t"}}\n']
+    return "".join(kinds[i % len(kinds)] for i in range(50))
+
+
+@pytest.mark.parametrize("cost", ["steps", "output"])
+def test_fifty_templates_each_within_the_limits_are_bounded_together(tree, cost):
+    import re
+
+    from kit.bounds import MAX_OUTPUT, MAX_STEPS
+
+    if cost == "steps":  # 1/40 of the document's loop budget each: 50 of them are 1.25 times it
+        loop = "{%% for i in range(%d) %%}{%% endfor %%}ok" % (MAX_STEPS // 40)
+    else:  # 1/40 of the document's output budget each, in a field too short to be refused
+        loop = "{{ 'ab ' * %d }}" % (MAX_OUTPUT // 40 // 3)
+    doc = tree / "content" / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("body:\n", "body:\n" + _fifty_fields(loop), 1))
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2, err
+    assert "Traceback" not in err
+    costly = [line for line in err.splitlines() if "template too costly" in line]
+    assert costly, err
+    first = re.match(r"content/en/documents/handout\.yaml:(\d+):(\d+): error: body\[(\d+)\]",
+                     costly[0])
+    assert first, costly[0]
+    assert 30 <= int(first.group(3)) < 50  # not the first ones: together, not each
+    assert int(first.group(1)) == 7 + int(first.group(3))  # the line of that block
+    assert ("loop iterations" if cost == "steps" else "characters") in costly[0]
+
+
+def test_each_family_of_a_batch_has_a_fresh_budget_for_each_document(tree):
+    from kit.bounds import MAX_STEPS
+
+    # each document's templates use 3/5 of a document's budget: sharing it between the two
+    # documents, between families or with the kit's prefill values would go past it
+    loop = "{%% for i in range(%d) %%}{%% endfor %%}" % (MAX_STEPS * 3 // 5)
+    for name, field, line in (
+            ("handout", "body:\n", f'  - p: "{loop}For {{{{ family.child_name }}}}."\n'),
+            ("checklist", "    items:\n",
+             f'      - "{loop}Ask about {{{{ family.child_name }}}}."\n')):
+        doc = tree / "content" / "en" / "documents" / f"{name}.yaml"
+        text = doc.read_text()
+        assert field in text
+        doc.write_text(text.replace(field, field + line, 1))
+    kit = tree / "content" / "kits" / "sample.yaml"
+    kit.write_text(kit.read_text() + f'prefill:\n  note: "{loop}seen"\n')
+    (tree / "families.csv").write_text("id,child_name\nann,Ann\nbo,Bo\ncy,Cy\n")
+    code, out, err = run("--content", "content", "batch", "sample", "families.csv", "--out",
+                         "packs", "--no-progress", "--jobs", "1", cwd=tree)
+    assert "too costly" not in err and "Traceback" not in err, err
+    assert code == 0, err
+    assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "bo.pdf",
+                                                                        "cy.pdf"]
+    for name in ("Ann", "Bo", "Cy"):
+        text = "".join(page.extract_text() for page in
+                       reader((tree / "packs" / f"{name.lower()}.pdf").read_bytes()).pages)
+        assert f"For {name}." in text and f"Ask about {name}." in text
+
+
+@pytest.mark.parametrize("where", ["prefill", "contact"])
+def test_a_kits_prefill_values_and_a_brands_lines_are_bounded_together(tree, where):
+    import re
+
+    from kit.bounds import MAX_STEPS
+
+    loop = "{%% for i in range(%d) %%}{%% endfor %%}x" % (MAX_STEPS // 20)
+    if where == "prefill":
+        kit = tree / "content" / "kits" / "sample.yaml"
+        kit.write_text(kit.read_text() + "prefill:\n" + "".join(
+            f'  field{i}: "{loop}"\n' for i in range(30)))
+        shown, field = "content/kits/sample.yaml", r"prefill\.field(\d+)"
+    else:
+        brand = tree / "content" / "brands" / "plain" / "brand.yaml"
+        text = brand.read_text()
+        line = next(x for x in text.splitlines(True) if x.startswith("contact:"))
+        brand.write_text(text.replace(line, "contact:\n" + "".join(
+            f'  - "{loop}"\n' for i in range(30))))
+        shown, field = "content/brands/plain/brand.yaml", r"contact\[(\d+)\]"
+    code, _, err = run("--content", "content", "check", "sample", cwd=tree)
+    assert code == 2 and "Traceback" not in err, err
+    costly = [line for line in err.splitlines() if "template too costly" in line]
+    first = costly and re.match(re.escape(shown) + r":\d+:\d+: error: " + field, costly[0])
+    assert first, err
+    assert 15 <= int(first.group(1)) < 30  # 1/20 of a budget each: 30 of them, not each alone
+
+
 # --- 5. bad assets fail at load, not in the renderer ----------------------------------------
 
 def _damaged_fonts(good: bytes) -> dict[str, bytes]:
