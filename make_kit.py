@@ -214,7 +214,7 @@ def main(argv=None) -> int:
                 raise ContentError.single("--base-url", "must start with https:// or http://")
             from kit.output import check_target
 
-            check_target(args.out, places.roots)
+            check_target(args.out, places.roots + [places.kit(kit) for kit in args.kits])
             if args.command == "site":
                 site.site_command(places, args.kits, args.out, args.base_url)
             else:

@@ -108,10 +108,14 @@ def translate(places, args, say=print) -> list[Path]:
     if args.translate_command == "export":
         data = tr.export(places, args.kit, args.language, args.source_language)
         out = args.out or Path("output") / f"{Path(args.kit).stem}.{args.language}.po"
+        check_target(out, places.roots + [places.kit(args.kit)], "file")
+        remove_leftovers(out.parent)  # what an earlier, killed run left half-written
         written = write_files(out.parent, {out.name: data})
     else:
         files = tr.import_po(places, args.kit, args.po)
-        written = write_files(args.out or places.org or places.content, files)
+        target = args.out or places.org or places.content
+        remove_leftovers(target)
+        written = write_files(target, files)
     for path in written:
         say(f"wrote {path}")
     return written

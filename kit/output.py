@@ -29,8 +29,9 @@ STAGING_MARK = ".make_kit-staging"
 """Written first into every staging folder, so a later run knows the folder is its own."""
 
 
-def check_target(out_dir, inputs) -> None:
-    """Refuse an output folder that is, holds or lies inside any input folder or file."""
+def check_target(out_dir, inputs, what: str = "folder") -> None:
+    """Refuse an output folder (or, with what="file", an output file) that is, holds or lies
+    inside any input folder or file."""
     out = Path(out_dir).resolve()
     for item in inputs:
         if item is None:
@@ -38,14 +39,14 @@ def check_target(out_dir, inputs) -> None:
         real = Path(item).resolve()
         shown = display(item) + ("/" if real.is_dir() else "")
         if out == real:
-            raise OutputError(f"{out_dir}: the output folder may not be {shown}, which the "
-                              "build reads; choose a folder elsewhere")
+            raise OutputError(f"{out_dir}: the output {what} may not be {shown}, which the "
+                              f"build reads; choose a {what} elsewhere")
         if real in out.parents:
-            raise OutputError(f"{out_dir}: the output folder may not be inside {shown}, which "
-                              "the build reads; choose a folder elsewhere")
+            raise OutputError(f"{out_dir}: the output {what} may not be inside {shown}, which "
+                              f"the build reads; choose a {what} elsewhere")
         if out in real.parents:
-            raise OutputError(f"{out_dir}: the output folder may not hold {shown}, which the "
-                              "build reads; choose a folder elsewhere")
+            raise OutputError(f"{out_dir}: the output {what} may not hold {shown}, which the "
+                              f"build reads; choose a {what} elsewhere")
 
 
 def display(path) -> str:

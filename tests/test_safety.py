@@ -264,6 +264,26 @@ def test_output_folder_holding_the_kit_or_families_file_is_refused(tree):
     assert code == 2 and "may not hold lists/families.csv" in err
     site = run("--content", "content", "site", "sample", "--out", "content/site", cwd=tree)
     assert site[0] == 2 and "may not be inside content/" in site[2]
+    before = _digest(tree)
+    site = run("--content", "content", "site", "elsewhere/my-kit.yaml", "--out", "elsewhere",
+               cwd=tree)
+    assert site[0] == 2 and "may not hold elsewhere/my-kit.yaml" in site[2], site[2]
+    assert _digest(tree) == before
+
+
+@pytest.mark.parametrize("out", ["content/en/documents/handout.yaml", "content/sample.es.po",
+                                 "content/kits/sample.yaml"])
+def test_a_translation_export_never_writes_over_or_into_the_inputs(tree, out):
+    before = _digest(tree)
+    code, _, err = run("--content", "content", "translate", "export", "sample", "--language",
+                       "es", "--out", out, cwd=tree)
+    assert code == 2 and "Traceback" not in err, err
+    assert err.startswith(f"error: {out}: the output file may not "), err
+    assert _digest(tree) == before
+    code, _, err = run("--content", "content", "translate", "export", "sample", "--language",
+                       "es", "--out", "po/sample.es.po", cwd=tree)
+    assert code == 0, err
+    assert (tree / "po" / "sample.es.po").read_text().startswith("#")
 
 
 @pytest.mark.parametrize("name", ["../x", "../../etc/passwd", "/tmp/x", "a/b", ".", "..", "",
