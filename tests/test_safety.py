@@ -159,10 +159,23 @@ def make_hostile_pdf(path: Path, tagged: bool = True) -> None:
     w.write(path)
 
 
-def _org_with(tmp_path: Path, pdf_maker) -> Path:
+def _org_with(tmp_path: Path, pdf_maker=None) -> Path:
+    """The example organisation, its kit cut down to the documents that matter here (the
+    welcome page with a family's name, the overridden handout, the prefilled referral sheet and
+    the organisation's own PDF, made by pdf_maker), so that a pack builds in a second."""
+    import re
+
     org = tmp_path / "org"
     shutil.copytree(EXAMPLE, org)
-    pdf_maker(org / "pdfs" / "consent-form.pdf")
+    if pdf_maker is not None:
+        pdf_maker(org / "pdfs" / "consent-form.pdf")
+    kit = org / "kits" / "riverside-adoption.yaml"
+    text = kit.read_text()
+    listed = re.search(r"^documents:\n((?:  - .*\n)+)", text, re.M)
+    kept = [line for line in listed.group(1).splitlines(True)
+            if line.strip() in ("- welcome", "- basics", "- referral-sheet") or "pdf:" in line]
+    assert len(kept) == 4, listed.group(1)
+    kit.write_text(text.replace(listed.group(1), "".join(kept)))
     return org
 
 
@@ -180,7 +193,8 @@ def test_hostile_pdf_loses_every_kind_of_active_content(tmp_path):
         result = build_pack(pack, Options(forms=forms))
         for name, data in result.files.items():
             assert active_content(data) == [], name
-    data = build_pack(pack, Options()).files["riverside-adoption.pdf"]
+        if forms:
+            data = result.files["riverside-adoption.pdf"]
     uris = set()
     for page in reader(data).pages:
         for ref in page.get("/Annots") or []:
@@ -601,14 +615,13 @@ def test_each_family_of_a_batch_has_a_fresh_budget_for_each_document(tree):
         doc.write_text(text.replace(field, field + line, 1))
     kit = tree / "content" / "kits" / "sample.yaml"
     kit.write_text(kit.read_text() + f'prefill:\n  note: "{loop}seen"\n')
-    (tree / "families.csv").write_text("id,child_name\nann,Ann\nbo,Bo\ncy,Cy\n")
+    (tree / "families.csv").write_text("id,child_name\nann,Ann\nbo,Bo\n")
     code, out, err = run("--content", "content", "batch", "sample", "families.csv", "--out",
                          "packs", "--no-progress", "--jobs", "1", cwd=tree)
     assert "too costly" not in err and "Traceback" not in err, err
     assert code == 0, err
-    assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "bo.pdf",
-                                                                        "cy.pdf"]
-    for name in ("Ann", "Bo", "Cy"):
+    assert sorted(p.name for p in (tree / "packs").glob("*.pdf")) == ["ann.pdf", "bo.pdf"]
+    for name in ("Ann", "Bo"):
         text = "".join(page.extract_text() for page in
                        reader((tree / "packs" / f"{name.lower()}.pdf").read_bytes()).pages)
         assert f"For {name}." in text and f"Ask about {name}." in text
@@ -715,8 +728,7 @@ def test_ctrl_c_in_a_local_batch_stops_the_workers_within_seconds(tmp_path):
     import sys
     import time
 
-    org = tmp_path / "org"
-    shutil.copytree(EXAMPLE, org)
+    org = _org_with(tmp_path)
     rows = _families(tmp_path, 16)
     out = tmp_path / "packs"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
