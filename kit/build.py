@@ -10,23 +10,12 @@ from layouts.parts import Context
 
 from .content import Document, Pack
 from .errors import ContentError, Problem
+from .options import Options  # noqa: F401 (kept here for callers of build.Options)
 from .render import BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, render
 from .theme import make_theme
 
 MAX_CONTENTS_PASSES = 4
 """The contents page is laid out again until its page numbers stop changing."""
-
-
-@dataclass
-class Options:
-    """Build options that the command line can set over the kit's own settings."""
-
-    large_print: bool | None = None
-    forms: bool = True
-    documents: bool = True
-    """Also write each document as its own PDF."""
-    tagged: bool = True
-    """Write tagged PDF (PDF/UA-1); off only to measure what tagging costs."""
 
 
 @dataclass
