@@ -75,12 +75,14 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
                            furniture=furniture, prefill=dict(prefill or {}),
                            tagger=_tagger(kit, options))
-        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents)
+        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents,
+                       place=False)
         placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
                   for e, d in zip(entries, pack.documents)]
         if placed == entries:
             break
         entries = placed
+    data = _place(data, state)  # organisation PDFs: once, into the final layout only
     _remember_layout(pack, layout_key, state)
     for name, value in dict.fromkeys(state.overflow):
         message = (f"the value '{value[:40]}{'...' if len(value) > 40 else ''}' does not fit "
@@ -155,16 +157,23 @@ def _layout_key(pack: Pack, options, large: bool) -> str:
     return hashlib.sha1(repr(shared).encode()).hexdigest()
 
 
-def _doc_key(layout_key: str, doc) -> str:
+def _doc_key(layout_key: str, doc, family: dict | None = None) -> str:
+    """What a document's length is remembered by: its content with the family's values (a
+    name in a title) left out, so that every family of a batch finds the page counts the first
+    one left. A family whose value does change a length only costs one more pass."""
     import hashlib
 
     body = repr(doc.model) + (repr(doc.included.pages) if doc.included else "")
+    values = {str(v) for v in (family or {}).values() if v is not None and len(str(v)) > 1}
+    for value in sorted(values, key=lambda v: (-len(v), v)):
+        for form in (repr(value)[1:-1], value):
+            body = body.replace(form, "\0family\0")
     return hashlib.sha1((layout_key + doc.name + body).encode()).hexdigest()
 
 
 def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     """The contents as they will come out, when every document's length is known."""
-    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)
+    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)
     # a cover that changed (a family's name on it) almost always keeps its length
     front = _PAGES.get(front_key, _PAGES.get(f"{layout_key}-front{len(pack.documents)}"))
     if front is None:
@@ -172,7 +181,7 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     index = first = front
     entries = []
     for n, doc in enumerate(pack.documents):
-        pages = _PAGES.get(_doc_key(layout_key, doc))
+        pages = _PAGES.get(_doc_key(layout_key, doc, pack.family))
         if pages is None:
             return None
         if pack.kit.duplex and index % 2:
@@ -187,12 +196,13 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
 
 def _remember_layout(pack: Pack, layout_key: str, state) -> None:
     starts = [state.starts[d.name] for d in pack.documents] + [state.pages]
-    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)] = starts[0]
+    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)] = \
+        starts[0]
     _PAGES[f"{layout_key}-front{len(pack.documents)}"] = starts[0]
     for doc, start, end in zip(pack.documents, starts, starts[1:]):
         if end - 1 in state.blanks:
             end -= 1
-        _PAGES[_doc_key(layout_key, doc)] = end - start
+        _PAGES[_doc_key(layout_key, doc, pack.family)] = end - start
     if len(_PAGES) > 10_000:  # a bulk run of many different families: start afresh
         _PAGES.clear()
 
@@ -231,19 +241,28 @@ def included_story(doc: Document) -> list:
     return story
 
 
-def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
+def _place(data: bytes, state) -> bytes:
+    """Stamp the organisation PDFs' pages into the placeholder pages the layout left."""
+    if not state.placements:
+        return data
+    from .include import Placement, place
+
+    return place(data, [Placement(page, pdf, index, box, title)
+                        for page, pdf, index, box, title in state.placements],
+                 forms=state.forms)
+
+
+def _render(story, theme, state, meta, doc: Document, others=(), place: bool = True) -> bytes:
+    """Lay out and draw a story; with `place`, stamp in the organisation PDFs too (a pass whose
+    page numbers may still change leaves that to the last pass)."""
     import re
 
     from reportlab.platypus.doctemplate import LayoutError
 
     try:
         data = render(story, theme, state, meta)
-        if state.placements:
-            from .include import Placement, place
-
-            data = place(data, [Placement(page, pdf, index, box, title)
-                                for page, pdf, index, box, title in state.placements],
-                         forms=state.forms)
+        if place:
+            data = _place(data, state)
     except LayoutError as exc:
         current = getattr(state.current, "name", None)
         doc = next((d for d in others if d.name == current), doc)

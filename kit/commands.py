@@ -41,6 +41,7 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
     same = uptodate.unchanged(out_dir, stamp, key)
     if same is not None:
         check_target(out_dir, places.roots + [places.kit(kit_name)])
+        remove_leftovers(out_dir)  # a half-written pack of a killed run goes all the same
         for line in same["warnings"]:
             print(line, file=sys.stderr)
         for rel, entry in same["files"].items():

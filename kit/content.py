@@ -54,6 +54,8 @@ class Pack:
     fonts: object  # theme.FontSet
     logo: object = None
     warnings: list[Problem] = field(default_factory=list)
+    family: dict = field(default_factory=dict)
+    """The `{{ family.* }}` values this pack was made with (empty for a kit's own pack)."""
 
 
 def _places(where) -> Places:
@@ -182,7 +184,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
             report.extend(missing_glyphs(source, fonts))
     report.raise_if_errors()
     return Pack(pack_name, kit, kit_source, brand, brand_dir, strings, cover, documents,
-                fonts, logo, report.warnings)
+                fonts, logo, report.warnings, dict(family or {}))
 
 
 def _org_text(brand, brand_source, kit, kit_source, variables, report):
