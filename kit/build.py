@@ -27,10 +27,13 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = None) -> BuildResult:
+def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = None,
+               cache=None) -> BuildResult:
     """Render the pack and (unless options say not to) each document on its own.
 
-    `prefill` maps form field names to values (a family's row in a batch)."""
+    `prefill` maps form field names to values (a family's row in a batch). With `cache` (a
+    kit/rendercache.py RenderCache), a document whose own file is unchanged is not laid out
+    again."""
     kit, brand = pack.kit, pack.brand
     large = kit.large_print if options.large_print is None else options.large_print
     theme = make_theme(kit.paper, pack.fonts, brand.colours.model_dump(), large)
@@ -69,6 +72,32 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                     subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
                     language=kit.language, date=kit.edition.issued, tagged=options.tagged)
     layout_key = _layout_key(pack, options, large)
+    # each document on its own first: its length then tells the pack's contents page where
+    # every document starts, so the pack is right in one pass even after a change
+    own_files: dict[str, bytes] = {}
+    if options.documents:
+        for doc in pack.documents:
+            name = f"{pack.name}/{doc.name}.pdf"
+            key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
+                                      repr(brand), repr(pack.strings), repr(pack.fonts),
+                                      repr(options), large, sorted(prefill.items()))
+            hit = cache and cache.get(name, key)
+            if hit:
+                own_files[name], result.pages[name] = hit
+                _learn_length(layout_key, doc, pack.family, hit[1])
+                continue
+            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
+                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
+            doc_meta = Metadata(title=doc.model.title, author=brand.name,
+                                subject=doc.model.summary or kit.title,
+                                keywords=list(kit.keywords) + list(doc.model.keywords),
+                                language=kit.language, date=kit.edition.issued,
+                                tagged=options.tagged)
+            own_files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
+            result.pages[name] = state.pages
+            _learn_length(layout_key, doc, pack.family, state.pages)
+            if cache:
+                cache.put(name, key, own_files[name], state.pages)
     entries = _expected_entries(pack, layout_key) or [
         Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
     for _ in range(MAX_CONTENTS_PASSES):
@@ -105,19 +134,18 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                     ("prefill", key), f"no form field named '{key}' in this pack"
                                       f"{_did_you_mean(key, names)}", "warning", key=True))
 
-    if options.documents:
-        for doc in pack.documents:
-            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
-                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
-            doc_meta = Metadata(title=doc.model.title, author=brand.name,
-                                subject=doc.model.summary or kit.title,
-                                keywords=list(kit.keywords) + list(doc.model.keywords),
-                                language=kit.language, date=kit.edition.issued,
-                                tagged=options.tagged)
-            name = f"{pack.name}/{doc.name}.pdf"
-            result.files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
-            result.pages[name] = state.pages
+    result.files.update(own_files)
     return result
+
+
+def _assets_key(doc: Document) -> tuple:
+    """What a document's pictures and included PDF are, by name and size (their bytes are in
+    the cache's key of every input file)."""
+    assets = tuple(sorted((k, a.kind, a.width, a.height, a.digest)
+                          for k, a in doc.assets.items()))
+    included = doc.included and (str(doc.included.path), doc.included.pages,
+                                  tuple(doc.included.removed))
+    return assets, included
 
 
 _PAGES: dict[str, int] = {}
@@ -192,6 +220,12 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
                              f"doc-{doc.name}"))
         index += pages
     return entries
+
+
+def _learn_length(layout_key: str, doc: Document, family: dict, pages: int) -> None:
+    """A document's length from its own file, for the pack's contents (unless the pack itself
+    has measured it: a document can differ by a page where the pack's furniture differs)."""
+    _PAGES.setdefault(_doc_key(layout_key, doc, family), pages)
 
 
 def _remember_layout(pack: Pack, layout_key: str, state) -> None:

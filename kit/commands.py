@@ -54,10 +54,15 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
     remove_leftovers(out_dir)  # what an earlier, killed run left half-written
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
+    cache = None
+    if options.documents:  # documents' own files that nothing changed are taken as they are
+        from .rendercache import INDEX, RenderCache
+
+        cache = RenderCache(out_dir, places.roots)
     results, warnings = [], []
     for pack in packs:
         shown = [w for w in pack.warnings if w not in warnings]
-        result = build_pack(pack, options)
+        result = build_pack(pack, options, cache=cache)
         shown += [w for w in result.warnings if w not in pack.warnings]
         _warn(shown)
         warnings += shown
@@ -70,9 +75,11 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
         folders = tuple(f"{pack.name}/" for pack in packs)
         remove_written(out_dir, {rel for rel in written_before(out_dir) if rel not in files
                                  and rel.startswith(folders)})
-    # last: a stamp is only ever beside the files it describes
-    write_files(out_dir, {stamp: uptodate.record(key, files, pages,
-                                                 [str(w) for w in warnings])})
+    # last: a stamp and a cache index are only ever beside the files they describe
+    last = {stamp: uptodate.record(key, files, pages, [str(w) for w in warnings])}
+    if cache is not None:
+        last[INDEX] = cache.index(kept=written_before(out_dir))
+    write_files(out_dir, last)
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
         say(f"wrote {path} ({page_count(pages[rel])})")

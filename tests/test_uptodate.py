@@ -109,3 +109,65 @@ def test_warnings_are_repeated_when_nothing_is_built(built):
     assert unchanged(again)
     assert [line for line in again.stderr.splitlines()
             if "no-such-field-anywhere" in line] == warning
+
+
+def _count_renders(monkeypatch) -> dict:
+    import kit.build
+
+    calls = {"n": 0}
+    real = kit.build.render
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kit.build, "render", counted)
+    return calls
+
+
+def _files(out: Path) -> dict:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.pdf")}
+
+
+def test_a_rebuild_lays_out_only_the_changed_document_and_equals_a_fresh_build(
+        sample_root, tmp_path, monkeypatch):
+    from kit import commands, content
+    from kit.options import Options
+
+    places = content.Places(sample_root)
+    out = tmp_path / "out"
+    quiet = dict(say=lambda *a: None)
+    commands.build(places, "sample", out, Options(), **quiet)
+    first = _files(out)
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("title: ", "title: A changed ", 1))
+    calls = _count_renders(monkeypatch)
+    commands.build(places, "sample", out, Options(), **quiet)
+    # the pack (its page counts are remembered: one pass) and the changed document only
+    assert calls["n"] == 2
+    rebuilt = _files(out)
+    assert rebuilt["sample/handout.pdf"] != first["sample/handout.pdf"]
+    assert {k for k in first if rebuilt[k] == first[k]} == set(first) - {
+        "sample.pdf", "sample/handout.pdf"}
+    fresh = tmp_path / "fresh"  # a pack assembled partly from the cache equals one from nothing
+    commands.build(places, "sample", fresh, Options(), **quiet)
+    assert _files(fresh) == rebuilt
+
+
+def test_a_cached_document_that_was_edited_on_disk_is_built_again(sample_root, tmp_path,
+                                                                   monkeypatch):
+    from kit import commands, content
+    from kit.options import Options
+
+    places = content.Places(sample_root)
+    out = tmp_path / "out"
+    quiet = dict(say=lambda *a: None)
+    commands.build(places, "sample", out, Options(), **quiet)
+    good = (out / "sample" / "checklist.pdf").read_bytes()
+    (out / "sample" / "checklist.pdf").write_bytes(good[:-10])  # damaged by something else
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("title: ", "title: A changed ", 1))
+    calls = _count_renders(monkeypatch)
+    commands.build(places, "sample", out, Options(), **quiet)
+    assert calls["n"] == 3  # pack, handout and the damaged checklist
+    assert (out / "sample" / "checklist.pdf").read_bytes() == good
