@@ -173,18 +173,19 @@ def _kit_name(args, places) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from kit import commands, content
-    from kit.build import Options
+    from kit import commands
     from kit.errors import ContentError
+    from kit.options import Options
     from kit.output import OutputError
+    from kit.places import CONTENT, Places
 
-    places = content.Places(args.content or content.CONTENT, args.org)
+    places = Places(args.content or CONTENT, args.org)
     try:
         if args.org is not None and not args.org.is_dir():
             raise ContentError.single(args.org, "organisation folder not found")
         if args.command == "init":
             commands.init(args.kind, args.folder,
-                          stock=args.content or content.CONTENT)
+                          stock=args.content or CONTENT)
         elif args.command == "build":
             commands.build(places, _kit_name(args, places), args.out,
                            Options(large_print=args.large_print, forms=not args.flatten,

@@ -150,7 +150,25 @@ def _reason(exc: Exception) -> str:
     return text[:1].lower() + text[1:]
 
 
+_SVGS: dict[str, ImageAsset] = {}
+"""SVGs already converted in this process, by the SHA-256 of their bytes: a batch loads the
+same pictures for every family, and converting them is a large part of loading a kit."""
+
+
 def _load_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
+    known = _SVGS.get(digest)
+    if known is not None:
+        from dataclasses import replace
+
+        return replace(known, path=path)
+    asset = _convert_svg(path, raw, digest)
+    if len(_SVGS) >= 512:  # bounded: a long-running process with ever new pictures
+        _SVGS.clear()
+    _SVGS[digest] = asset
+    return asset
+
+
+def _convert_svg(path: Path, raw: bytes, digest: str) -> ImageAsset:
     import logging
 
     from lxml import etree

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import ContentError, display_path
 from .families import MAX_ROWS, Row, read_families  # noqa: F401 (also used from here)
+from .uptodate import fingerprint  # noqa: F401 (also used from here)
 
 @dataclass
 class Summary:
@@ -34,28 +35,6 @@ class Summary:
         total = len(self.built) + len(self.unchanged) + len(self.failed)
         return (f"{total} packs: {len(self.built)} built, {len(self.unchanged)} unchanged, "
                 f"{len(self.failed)} failed")
-
-
-def fingerprint(places, kit_name: str, options, skip=(), language: str | None = None) -> str:
-    """A hash of everything a pack depends on except its row: content, organisation folder,
-    engine code, options and the language edition asked for. Any change rebuilds every pack.
-    Paths in `skip` (the families file, the output folder) do not count."""
-    skip = [Path(p).resolve() for p in skip]
-    h = hashlib.sha256()
-    engine = Path(__file__).resolve().parent
-    trees = [engine, engine.parent / "layouts"] + list(places.roots)
-    for tree in trees:
-        for p in sorted(tree.rglob("*")):
-            real = p.resolve()
-            if any(real == s or s in real.parents for s in skip):
-                continue
-            if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."):
-                h.update(str(p.relative_to(tree)).encode())
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-    h.update(repr((kit_name, options)).encode())
-    if language is not None:  # without one, the same stamps as before editions existed
-        h.update(f"language={language}".encode())
-    return h.hexdigest()
 
 
 def row_key(base: str, row: Row) -> str:

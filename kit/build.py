@@ -10,23 +10,12 @@ from layouts.parts import Context
 
 from .content import Document, Pack
 from .errors import ContentError, Problem
+from .options import Options  # noqa: F401 (kept here for callers of build.Options)
 from .render import BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, render
 from .theme import make_theme
 
 MAX_CONTENTS_PASSES = 4
 """The contents page is laid out again until its page numbers stop changing."""
-
-
-@dataclass
-class Options:
-    """Build options that the command line can set over the kit's own settings."""
-
-    large_print: bool | None = None
-    forms: bool = True
-    documents: bool = True
-    """Also write each document as its own PDF."""
-    tagged: bool = True
-    """Write tagged PDF (PDF/UA-1); off only to measure what tagging costs."""
 
 
 @dataclass
@@ -38,10 +27,13 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = None) -> BuildResult:
+def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = None,
+               cache=None) -> BuildResult:
     """Render the pack and (unless options say not to) each document on its own.
 
-    `prefill` maps form field names to values (a family's row in a batch)."""
+    `prefill` maps form field names to values (a family's row in a batch). With `cache` (a
+    kit/rendercache.py RenderCache), a document whose own file is unchanged is not laid out
+    again."""
     kit, brand = pack.kit, pack.brand
     large = kit.large_print if options.large_print is None else options.large_print
     theme = make_theme(kit.paper, pack.fonts, brand.colours.model_dump(), large)
@@ -80,18 +72,46 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                     subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
                     language=kit.language, date=kit.edition.issued, tagged=options.tagged)
     layout_key = _layout_key(pack, options, large)
+    # each document on its own first: its length then tells the pack's contents page where
+    # every document starts, so the pack is right in one pass even after a change
+    own_files: dict[str, bytes] = {}
+    if options.documents:
+        for doc in pack.documents:
+            name = f"{pack.name}/{doc.name}.pdf"
+            key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
+                                      repr(brand), repr(pack.strings), repr(pack.fonts),
+                                      repr(options), large, sorted(prefill.items()))
+            hit = cache and cache.get(name, key)
+            if hit:
+                own_files[name], result.pages[name] = hit
+                _learn_length(layout_key, doc, pack.family, hit[1])
+                continue
+            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
+                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
+            doc_meta = Metadata(title=doc.model.title, author=brand.name,
+                                subject=doc.model.summary or kit.title,
+                                keywords=list(kit.keywords) + list(doc.model.keywords),
+                                language=kit.language, date=kit.edition.issued,
+                                tagged=options.tagged)
+            own_files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
+            result.pages[name] = state.pages
+            _learn_length(layout_key, doc, pack.family, state.pages)
+            if cache:
+                cache.put(name, key, own_files[name], state.pages)
     entries = _expected_entries(pack, layout_key) or [
         Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
     for _ in range(MAX_CONTENTS_PASSES):
         state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
                            furniture=furniture, prefill=dict(prefill or {}),
                            tagger=_tagger(kit, options))
-        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents)
+        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents,
+                       place=False)
         placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
                   for e, d in zip(entries, pack.documents)]
         if placed == entries:
             break
         entries = placed
+    data = _place(data, state)  # organisation PDFs: once, into the final layout only
     _remember_layout(pack, layout_key, state)
     for name, value in dict.fromkeys(state.overflow):
         message = (f"the value '{value[:40]}{'...' if len(value) > 40 else ''}' does not fit "
@@ -114,19 +134,18 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                     ("prefill", key), f"no form field named '{key}' in this pack"
                                       f"{_did_you_mean(key, names)}", "warning", key=True))
 
-    if options.documents:
-        for doc in pack.documents:
-            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
-                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
-            doc_meta = Metadata(title=doc.model.title, author=brand.name,
-                                subject=doc.model.summary or kit.title,
-                                keywords=list(kit.keywords) + list(doc.model.keywords),
-                                language=kit.language, date=kit.edition.issued,
-                                tagged=options.tagged)
-            name = f"{pack.name}/{doc.name}.pdf"
-            result.files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
-            result.pages[name] = state.pages
+    result.files.update(own_files)
     return result
+
+
+def _assets_key(doc: Document) -> tuple:
+    """What a document's pictures and included PDF are, by name and size (their bytes are in
+    the cache's key of every input file)."""
+    assets = tuple(sorted((k, a.kind, a.width, a.height, a.digest)
+                          for k, a in doc.assets.items()))
+    included = doc.included and (str(doc.included.path), doc.included.pages,
+                                  tuple(doc.included.removed))
+    return assets, included
 
 
 _PAGES: dict[str, int] = {}
@@ -166,16 +185,23 @@ def _layout_key(pack: Pack, options, large: bool) -> str:
     return hashlib.sha1(repr(shared).encode()).hexdigest()
 
 
-def _doc_key(layout_key: str, doc) -> str:
+def _doc_key(layout_key: str, doc, family: dict | None = None) -> str:
+    """What a document's length is remembered by: its content with the family's values (a
+    name in a title) left out, so that every family of a batch finds the page counts the first
+    one left. A family whose value does change a length only costs one more pass."""
     import hashlib
 
     body = repr(doc.model) + (repr(doc.included.pages) if doc.included else "")
+    values = {str(v) for v in (family or {}).values() if v is not None and len(str(v)) > 1}
+    for value in sorted(values, key=lambda v: (-len(v), v)):
+        for form in (repr(value)[1:-1], value):
+            body = body.replace(form, "\0family\0")
     return hashlib.sha1((layout_key + doc.name + body).encode()).hexdigest()
 
 
 def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     """The contents as they will come out, when every document's length is known."""
-    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)
+    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)
     # a cover that changed (a family's name on it) almost always keeps its length
     front = _PAGES.get(front_key, _PAGES.get(f"{layout_key}-front{len(pack.documents)}"))
     if front is None:
@@ -183,7 +209,7 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     index = first = front
     entries = []
     for n, doc in enumerate(pack.documents):
-        pages = _PAGES.get(_doc_key(layout_key, doc))
+        pages = _PAGES.get(_doc_key(layout_key, doc, pack.family))
         if pages is None:
             return None
         if pack.kit.duplex and index % 2:
@@ -196,14 +222,21 @@ def _expected_entries(pack: Pack, layout_key: str) -> list | None:
     return entries
 
 
+def _learn_length(layout_key: str, doc: Document, family: dict, pages: int) -> None:
+    """A document's length from its own file, for the pack's contents (unless the pack itself
+    has measured it: a document can differ by a page where the pack's furniture differs)."""
+    _PAGES.setdefault(_doc_key(layout_key, doc, family), pages)
+
+
 def _remember_layout(pack: Pack, layout_key: str, state) -> None:
     starts = [state.starts[d.name] for d in pack.documents] + [state.pages]
-    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover)] = starts[0]
+    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)] = \
+        starts[0]
     _PAGES[f"{layout_key}-front{len(pack.documents)}"] = starts[0]
     for doc, start, end in zip(pack.documents, starts, starts[1:]):
         if end - 1 in state.blanks:
             end -= 1
-        _PAGES[_doc_key(layout_key, doc)] = end - start
+        _PAGES[_doc_key(layout_key, doc, pack.family)] = end - start
     if len(_PAGES) > 10_000:  # a bulk run of many different families: start afresh
         _PAGES.clear()
 
@@ -242,19 +275,28 @@ def included_story(doc: Document) -> list:
     return story
 
 
-def _render(story, theme, state, meta, doc: Document, others=()) -> bytes:
+def _place(data: bytes, state) -> bytes:
+    """Stamp the organisation PDFs' pages into the placeholder pages the layout left."""
+    if not state.placements:
+        return data
+    from .include import Placement, place
+
+    return place(data, [Placement(page, pdf, index, box, title)
+                        for page, pdf, index, box, title in state.placements],
+                 forms=state.forms)
+
+
+def _render(story, theme, state, meta, doc: Document, others=(), place: bool = True) -> bytes:
+    """Lay out and draw a story; with `place`, stamp in the organisation PDFs too (a pass whose
+    page numbers may still change leaves that to the last pass)."""
     import re
 
     from reportlab.platypus.doctemplate import LayoutError
 
     try:
         data = render(story, theme, state, meta)
-        if state.placements:
-            from .include import Placement, place
-
-            data = place(data, [Placement(page, pdf, index, box, title)
-                                for page, pdf, index, box, title in state.placements],
-                         forms=state.forms)
+        if place:
+            data = _place(data, state)
     except LayoutError as exc:
         current = getattr(state.current, "name", None)
         doc = next((d for d in others if d.name == current), doc)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import content, readability, schema
-from .build import Options, build_pack
+from .options import Options
 from .output import (check_target, remove_leftovers, remove_written, write_files,
                      written_before)
 
@@ -13,6 +12,8 @@ from .output import (check_target, remove_leftovers, remove_written, write_files
 def editions(places, kit_name: str, language: str | None = None) -> list:
     """The loaded packs of a kit's language editions (or of the one language asked for), each
     validated before anything is built."""
+    from . import content
+
     first = content.load_pack(kit_name, places, language=language)
     if language is not None:
         return [first]
@@ -30,19 +31,41 @@ def editions(places, kit_name: str, language: str | None = None) -> list:
 def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
           language: str | None = None) -> list[Path]:
     """Build a kit: the pack and each document of every language edition (or only of
-    `language`), written atomically under out_dir."""
-    from .build import load_layout_memory, save_layout_memory
+    `language`), written atomically under out_dir. When nothing the build reads has changed
+    since it last wrote out_dir (kit/uptodate.py), the files are left as they are and the
+    build ends without loading the renderer."""
+    from . import uptodate
+
+    stamp = uptodate.stamp_name(kit_name, language)
+    key = uptodate.fingerprint(places, kit_name, options, skip=[out_dir], language=language)
+    same = uptodate.unchanged(out_dir, stamp, key)
+    if same is not None:
+        check_target(out_dir, places.roots + [places.kit(kit_name)])
+        remove_leftovers(out_dir)  # a half-written pack of a killed run goes all the same
+        for line in same["warnings"]:
+            print(line, file=sys.stderr)
+        for rel, entry in same["files"].items():
+            say(f"unchanged {Path(out_dir) / rel} ({page_count(entry['pages'])})")
+        return []
+    from .build import build_pack, load_layout_memory, save_layout_memory
 
     packs = editions(places, kit_name, language)
     check_target(out_dir, places.roots + [places.kit(kit_name)])
     remove_leftovers(out_dir)  # what an earlier, killed run left half-written
     memory = out_dir / ".layout-cache.json"
     load_layout_memory(memory)
-    results = []
+    cache = None
+    if options.documents:  # documents' own files that nothing changed are taken as they are
+        from .rendercache import INDEX, RenderCache
+
+        cache = RenderCache(out_dir, places.roots)
+    results, warnings = [], []
     for pack in packs:
-        _warn(pack.warnings)
-        result = build_pack(pack, options)
-        _warn([w for w in result.warnings if w not in pack.warnings])
+        shown = [w for w in pack.warnings if w not in warnings]
+        result = build_pack(pack, options, cache=cache)
+        shown += [w for w in result.warnings if w not in pack.warnings]
+        _warn(shown)
+        warnings += shown
         results.append(result)
     files = {name: data for result in results for name, data in result.files.items()}
     pages = {name: n for result in results for name, n in result.pages.items()}
@@ -52,6 +75,11 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
         folders = tuple(f"{pack.name}/" for pack in packs)
         remove_written(out_dir, {rel for rel in written_before(out_dir, "build")
                                  if rel not in files and rel.startswith(folders)}, "build")
+    # last: a stamp and a cache index are only ever beside the files they describe
+    last = {stamp: uptodate.record(key, files, pages, [str(w) for w in warnings])}
+    if cache is not None:
+        last[INDEX] = cache.index(kept=written_before(out_dir, "build"))
+    write_files(out_dir, last)
     for path in written:
         rel = path.relative_to(out_dir).as_posix()
         say(f"wrote {path} ({page_count(pages[rel])})")
@@ -68,6 +96,7 @@ def check(places, kit_name: str, say=print, language: str | None = None,
     reading level per language and what is untranslated or out of date in translations, and
     end with the count of warnings; returns that count. With `families`, also check its
     columns."""
+    from . import readability
     from . import translate
 
     packs = editions(places, kit_name, language)
@@ -124,6 +153,7 @@ def translate(places, args, say=print) -> list[Path]:
 def name_warnings(pack, families: Path | None = None, places=None) -> list:
     """Warnings for `prefill:` names that match no form field, and for families columns that
     match no form field and no `{{ family.* }}` variable, each with a did-you-mean."""
+    from . import content
     from .errors import display_path
     from .fieldlist import pack_fields
     from .validate import _did_you_mean
@@ -155,6 +185,7 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
 
 def fields(places, kit_name: str, say=print) -> None:
     """List every form field of a kit's pack: name, type, document, pre-filled, tooltip."""
+    from . import content
     from .fieldlist import pack_fields, print_table
 
     pack = content.load_pack(kit_name, places)
@@ -164,6 +195,7 @@ def fields(places, kit_name: str, say=print) -> None:
 
 def pin(places, kit_name: str, say=print) -> Path:
     """Record the stock text each of a kit's overrides replaces (pins/KIT.yaml)."""
+    from . import content
     from .errors import display_path
     from .loader import load_yaml
     from .overrides import pin as write_pins
@@ -200,6 +232,8 @@ def list_all(places, say=print) -> None:
 
 def schema_reference(say=print) -> None:
     """Print every content field with its type and description."""
+    from . import schema
+
     models = [("Kit (content/kits/NAME.yaml)", schema.Kit),
               ("Edition values (a kit's editions: LANGUAGE: ...)", schema.EditionValues),
               ("Brand (content/brands/NAME/brand.yaml)", schema.Brand),

@@ -13,26 +13,9 @@ from .errors import ContentError, Problem, Report, display_path
 from .inherit import load_kit
 from .loader import Source, load_yaml
 from .overrides import parse_path  # noqa: F401  (kept here for callers of content.parse_path)
+from .places import CONTENT, ROOT, Places, _stock_content, check_kit_name  # noqa: F401
 from .validate import validate
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _stock_content() -> Path:
-    """The bundled content: inside the installed package (kit/stock/, from a wheel), else the
-    checkout's content/ folder (a clone, or an editable install)."""
-    from importlib.resources import files
-
-    try:
-        stock = files("kit") / "stock"
-        if stock.is_dir() and (stock / "kits").is_dir():
-            return Path(str(stock))
-    except (ModuleNotFoundError, TypeError, NotImplementedError):  # pragma: no cover
-        pass
-    return ROOT / "content"
-
-
-CONTENT = _stock_content()
 FONTS = CONTENT / "fonts"
 DEFAULT_FONTS = schema.Fonts(regular="AtkinsonHyperlegibleNext-Regular.ttf",
                              bold="AtkinsonHyperlegibleNext-Bold.ttf",
@@ -71,82 +54,8 @@ class Pack:
     fonts: object  # theme.FontSet
     logo: object = None
     warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Places:
-    """Where a kit's files are looked for: the organisation folder first, then the stock content.
-
-    An organisation folder has the same shape as content/ (kits/, brands/, <language>/documents/;
-    documents/ and strings.yaml may also sit at its top), so updating the stock content never
-    touches it.
-    """
-
-    content: Path = CONTENT
-    org: Path | None = None
-
-    @property
-    def roots(self) -> list[Path]:
-        return [self.org, self.content] if self.org else [self.content]
-
-    def language_dirs(self, language: str) -> list[Path]:
-        base = language.split("-")[0]
-        dirs: list[Path] = []
-        for root in self.roots:
-            dirs += [root / language] + ([root / base] if base != language else [])
-            if root == self.org:
-                dirs.append(root)
-        return dirs
-
-    def kit(self, name: str) -> Path:
-        """The kit file a name (or a path to a .yaml file) means; ContentError for a name that
-        could leave the kits folder or could not name the pack's files."""
-        check_kit_name(name)
-        if name.endswith((".yaml", ".yml")):
-            return Path(name)
-        for root in self.roots:
-            if (root / "kits" / f"{name}.yaml").is_file():
-                return root / "kits" / f"{name}.yaml"
-        return self.roots[0] / "kits" / f"{name}.yaml"
-
-    def kits(self) -> list[str]:
-        return sorted({p.stem for r in self.roots for p in (r / "kits").glob("*.yaml")})
-
-    def brand_dir(self, name: str) -> Path:
-        for root in self.roots:
-            if (root / "brands" / name / "brand.yaml").is_file():
-                return root / "brands" / name
-        return self.roots[0] / "brands" / name
-
-    def brands(self) -> list[str]:
-        return sorted({p.parent.name for r in self.roots for p in (r / "brands").glob("*/brand.yaml")})
-
-    def languages(self) -> list[str]:
-        """Language folders that hold documents or the pack's words."""
-        return sorted({d.name for r in self.roots if r.is_dir() for d in r.iterdir()
-                       if d.is_dir() and re.fullmatch(schema.LANGUAGE_PATTERN, d.name)
-                       and ((d / "documents").is_dir() or (d / "strings.yaml").is_file())})
-
-    def documents(self, language: str = "en") -> list[str]:
-        return sorted({p.stem for d in self.language_dirs(language)
-                       for p in (d / "documents").glob("*.yaml")})
-
-    def inside(self, path: Path) -> bool:
-        real = path.resolve()
-        return any(r.resolve() in real.parents for r in self.roots)
-
-
-def check_kit_name(name: str) -> None:
-    """A kit name is a plain name (`my-kit`); a kit path's file name must make one too, since
-    it names the pack's files."""
-    import re
-
-    stem = Path(name).name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", stem) or \
-            stem.lower() in schema.RESERVED_NAMES:
-        raise ContentError.single(name, "not a kit name: use letters, digits, '-' and '_' (for "
-                                        "example my-kit), or a path to a kit's .yaml file whose "
-                                        "name is one")
+    family: dict = field(default_factory=dict)
+    """The `{{ family.* }}` values this pack was made with (empty for a kit's own pack)."""
 
 
 def _places(where) -> Places:
@@ -275,7 +184,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
             report.extend(missing_glyphs(source, fonts))
     report.raise_if_errors()
     return Pack(pack_name, kit, kit_source, brand, brand_dir, strings, cover, documents,
-                fonts, logo, report.warnings)
+                fonts, logo, report.warnings, dict(family or {}))
 
 
 def _org_text(brand, brand_source, kit, kit_source, variables, report):

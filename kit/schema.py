@@ -39,9 +39,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 """A piece of text: not empty, at most 20,000 characters, no run of more than MAX_WORD
 characters without a space."""
 
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                            *(f"lpt{i}" for i in range(10))})
-"""Device names Windows will not use as file names, whatever the extension."""
+from .places import LANGUAGE_PATTERN, RESERVED_NAMES  # noqa: E402,F401
 
 
 def _not_reserved(value: str) -> str:
@@ -529,7 +527,6 @@ class Crisis(Model):
     """The numbers to call, one per line (e.g. "Emergency: call 911")."""
 
 
-LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
 """A language code: en, es, fr, or with a country, en-GB, en-US."""
 

@@ -156,6 +156,8 @@ def test_interrupted_build_leaves_previous_output_untouched(sample_root, monkeyp
         return real(src, dst)
 
     monkeypatch.setattr(kit.output.os, "replace", interrupt_on_second)
+    doc = next((sample_root / "en" / "documents").glob("*.yaml"))  # something to build again
+    doc.write_text(doc.read_text().replace("title: ", "title: New ", 1))
     code, _, err = run(sample_root, "build", "sample", "--out", "../out")
     assert code == 2
     assert err == "interrupted: nothing was written; the previous output is unchanged.\n"

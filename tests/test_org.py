@@ -263,3 +263,41 @@ def test_interrupted_batch_resumes_to_the_same_packs(org, tmp_path, monkeypatch)
     for pack in clean.glob("*.pdf"):
         assert (resumed / pack.name).read_bytes() == pack.read_bytes(), pack.name
     assert not list(resumed.glob(".partial-*"))
+
+
+def test_each_family_is_laid_out_once_and_the_included_pdf_placed_once(monkeypatch):
+    """A family's name in a title does not defeat the remembered page counts: after the first
+    family, each pack is laid out in a single pass, and the organisation's PDF is stamped into
+    the final layout only, never into a pass that is thrown away."""
+    import csv
+
+    import kit.build
+    import kit.include
+
+    calls = {"render": 0, "place": 0}
+    real_render, real_place = kit.build.render, kit.include.place
+
+    def render(*args, **kwargs):
+        calls["render"] += 1
+        return real_render(*args, **kwargs)
+
+    def place(*args, **kwargs):
+        calls["place"] += 1
+        return real_place(*args, **kwargs)
+
+    monkeypatch.setattr(kit.build, "render", render)
+    monkeypatch.setattr(kit.include, "place", place)
+    monkeypatch.setattr(kit.build, "_PAGES", {})
+    places = content.Places(content.CONTENT, EXAMPLE)
+    with open(EXAMPLE / "families.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 3
+    for n, row in enumerate(rows):
+        calls.update(render=0, place=0)
+        pack = content.load_pack("riverside-adoption", places, family=row)
+        result = build_pack(pack, Options(documents=False), prefill=row)
+        assert normalise(row["parent_name"]) in normalise(" ".join(page_texts(result.files[
+            "riverside-adoption.pdf"])))
+        assert calls["place"] == 1, row["id"]
+        if n:
+            assert calls["render"] == 1, row["id"]
