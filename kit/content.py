@@ -190,19 +190,24 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
 def _org_text(brand, brand_source, kit, kit_source, variables, report):
     """`{{ org.* }}` in the brand's contact lines and footer and in the kit's `prefill:`
     values, so a phone number or name is written once, in brand.yaml."""
-    from .bounds import one_budget
     from .variables import has_template, render_text
 
     def render(source, path, text):
         return render_text(text, variables, source, path, report.problems) \
             if has_template(text) else text
 
-    if brand is not None:
+    if brand is not None and any(has_template(t) for t in [*brand.contact, brand.footer or ""]):
+        from .bounds import one_budget  # loads Jinja2: only when there is a template
+
         with one_budget("the brand's contact lines and footer"):  # apart from any document's
             brand = brand.model_copy(update={
                 "contact": [render(brand_source, ("contact", i), line)
                             for i, line in enumerate(brand.contact)],
                 "footer": brand.footer and render(brand_source, ("footer",), brand.footer)})
+    if not any(has_template(str(v)) for v in kit.prefill.values()):
+        return brand, kit
+    from .bounds import one_budget
+
     with one_budget("the kit's prefill values"):
         kit = kit.model_copy(update={"prefill": {k: render(kit_source, ("prefill", k), v)
                                                  for k, v in kit.prefill.items()}})

@@ -7,10 +7,8 @@ link, and the whole text is escaped again before ReportLab sees it (kit/text.py)
 """
 from __future__ import annotations
 
-import jinja2
-from jinja2.sandbox import SecurityError
+import functools
 
-from .bounds import BoundedEnvironment, TemplateLimit, counting, finalize_hook, one_budget
 from .errors import Problem
 from .loader import Source
 
@@ -23,8 +21,16 @@ def _finalize(value):
     return str(value).translate(_MARKS)
 
 
-_ENV = BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                          finalize=finalize_hook(_finalize), keep_trailing_newline=True)
+@functools.cache
+def _env():
+    """The sandboxed environment, made when a first template is met (content without any
+    never loads Jinja2)."""
+    import jinja2
+
+    from .bounds import BoundedEnvironment, finalize_hook
+
+    return BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                              finalize=finalize_hook(_finalize), keep_trailing_newline=True)
 
 
 def has_template(text: str) -> bool:
@@ -44,6 +50,7 @@ def uses_templates(data) -> bool:
 
 def render_source(source: Source, variables: dict, problems: list[Problem]):
     """The source's data with every template rendered; problems located at their field."""
+    from .bounds import one_budget
 
     def walk(value, path):
         if isinstance(value, str):
@@ -63,11 +70,16 @@ def render_text(text: str, variables: dict, source: Source, path: tuple,
                 problems: list[Problem]) -> str:
     """One template, counted in the budget being counted (render_source's for a document's,
     content._org_text's for a brand's lines or a kit's prefill values), or in its own."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from .bounds import TemplateLimit, counting, one_budget
+
     if not counting():
         with one_budget():
             return render_text(text, variables, source, path, problems)
     try:
-        return _ENV.from_string(text).render(**variables)
+        return _env().from_string(text).render(**variables)
     except TemplateLimit as exc:
         message = f"template too costly: {exc}"
     except RecursionError:

@@ -171,3 +171,17 @@ def test_a_cached_document_that_was_edited_on_disk_is_built_again(sample_root, t
     commands.build(places, "sample", out, Options(), **quiet)
     assert calls["n"] == 3  # pack, handout and the damaged checklist
     assert (out / "sample" / "checklist.pdf").read_bytes() == good
+
+
+def test_a_build_loads_template_machinery_only_for_content_that_has_templates(sample_root,
+                                                                               tmp_path):
+    plain = make_kit(sample_root, tmp_path / "plain", "--pack-only")
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert "jinja2" not in imported(plain)
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace(
+        "\ntitle: A handout with every block",
+        "\ntitle: \"{{ 'Templated' }} A handout with every block\"", 1))
+    templated = make_kit(sample_root, tmp_path / "templated", "--pack-only")
+    assert templated.returncode == 0, templated.stderr[-2000:]
+    assert "jinja2" in imported(templated)
