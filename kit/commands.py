@@ -143,9 +143,16 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
                                                      "fields lists them)", "warning", key=True)
            for key in pack.kit.prefill if key not in names]
     if families is not None:
-        from .families import read_families, unused_columns
+        from dataclasses import replace
 
-        out += unused_columns(read_families(families, None), display_path(families), pack, names)
+        from .families import LANGUAGE_COLUMN, choose_editions, read_families, unused_columns
+
+        table = read_families(families, None)
+        out += unused_columns(table, display_path(families), pack, names)
+        known = set(table.problems)
+        choose_editions(table, display_path(families), pack.kit.edition_languages, None)
+        out += [replace(p, severity="warning") for n, p in sorted(table.problems.items())
+                if n not in known and p.path.endswith(f"column {LANGUAGE_COLUMN}")]
     return out
 
 

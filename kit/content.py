@@ -160,6 +160,29 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
+def check_language_code(language: str) -> None:
+    """ContentError unless `language` (the --language option) is written like a language code."""
+    if not re.fullmatch(schema.LANGUAGE_PATTERN, language):
+        raise ContentError.single("--language", f"'{language}' is not a language code (write "
+                                                "it like es, en-US or fr)")
+
+
+def kit_languages(kit_name: str, where=CONTENT) -> list[str]:
+    """The language editions a kit lists, its main one first; ContentError when the kit file
+    is missing or invalid (as load_pack would report it)."""
+    places = _places(where)
+    kit_path = places.kit(kit_name)
+    if not kit_path.is_file():
+        known = ", ".join(places.kits()) or "none"
+        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+    source = load_kit(kit_path, places)
+    problems: list[Problem] = []
+    kit = validate(source, schema.Kit, problems)
+    if kit is None:
+        raise ContentError(problems)
+    return kit.edition_languages
+
+
 def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
               language: str | None = None) -> Pack:
     """Load and validate a kit and everything it names; raise ContentError listing every problem.
@@ -188,9 +211,8 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     kit_source = load_kit(kit_path, places)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
-    if language is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, language):
-        raise ContentError.single("--language", f"'{language}' is not a language code (write "
-                                                "it like es, en-US or fr)")
+    if language is not None:
+        check_language_code(language)
     main = kit.edition_languages[0]
     if language is not None and language not in kit.edition_languages:
         report.add(kit_source.problem(("languages" if kit.languages else "language",),

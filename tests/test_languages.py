@@ -566,7 +566,6 @@ def test_the_web_edition_has_every_language_edition(fixture):
 
 def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, capsys):
     import make_kit
-    from kit.batch import fingerprint
 
     field = "referral-sheet_health-visitor_name"
     families = tmp_path / "families.csv"
@@ -586,9 +585,6 @@ def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, cap
     assert make_kit.main(argv) == 0  # the same edition again: nothing to rebuild
     statuses = [line.split(",")[5] for line in (out / "manifest.csv").read_text().splitlines()]
     assert statuses == ["status", "unchanged", "unchanged"]
-    places = content.Places(content.CONTENT)
-    assert fingerprint(places, "us", Options(), language="es") != fingerprint(places, "us",
-                                                                              Options())
 
 
 def test_batch_with_a_language_the_kit_lacks_is_a_clear_error(tmp_path, capsys):
@@ -605,3 +601,80 @@ def test_batch_with_a_language_the_kit_lacks_is_a_clear_error(tmp_path, capsys):
     assert make_kit.main(["batch", "us", str(families), "--out", str(out),
                           "--language", "../x"]) == 2
     assert "'../x' is not a language code" in capsys.readouterr().err
+
+
+def _edition_org(tmp_path: Path) -> Path:
+    """An organisation folder with a kit like the stock us one (US English and Spanish) whose
+    one document prints `{{ family.language }}`."""
+    org = tmp_path / "org"
+    (org / "kits").mkdir(parents=True)
+    (org / "documents").mkdir()
+    (org / "kits" / "fam.yaml").write_text("extends: us\ndocuments: [note]\n")
+    (org / "documents" / "note.yaml").write_text(
+        "layout: handout\ntitle: A note for you\nsummary: Which edition this pack is.\n"
+        "body:\n  - \"Language cell: {{ family.language | default('none') }}.\"\n")
+    return org
+
+
+def _statuses(out: Path) -> dict[str, str]:
+    import csv
+
+    with open(out / "manifest.csv", newline="") as fh:
+        return {r["id"]: r["status"] for r in csv.DictReader(fh)}
+
+
+def test_batch_language_column_chooses_each_familys_edition(tmp_path, capsys):
+    import make_kit
+
+    org = _edition_org(tmp_path)
+    families = tmp_path / "families.csv"
+    families.write_text("id,language\nA1,es\nB2,\nC3,fr\nD4,EN-us\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["--org", str(org), "batch", "fam", str(families), "--out", str(out), "--jobs", "1",
+            "--quiet"]
+    assert make_kit.main(argv) == 2  # one row failed, the others were built
+    err = capsys.readouterr().err
+    assert (f"{families}:4: error: row 3, column language: 'fr' is not one of this kit's "
+            "languages (en-US, es); this family's pack was not built") in err
+    assert "column 2" not in err  # the language column is used: no 'not used' warning
+    assert not (out / "c3.pdf").exists()
+    assert make_kit.main(["--org", str(org), "check", "fam", "--families", str(families)]) == 0
+    err = capsys.readouterr().err  # check --families says the same, once, as a warning
+    assert err.count(f"{families}:4: warning: row 3, column language: 'fr' is not one of this "
+                     "kit's languages (en-US, es)") == 1
+    for name, lang, cell in (("a1", "es", "es"), ("b2", "en-US", ""), ("d4", "en-US", "EN-us")):
+        data = (out / f"{name}.pdf").read_bytes()
+        assert reader(data).trailer["/Root"]["/Lang"] == lang, name
+        text = " ".join(page_texts(data))
+        assert f"Language cell: {cell}." in text, name  # {{ family.language }} still works
+        found = words(text)
+        if lang == "es":
+            assert sum(w in SPANISH for w in found) > 3 * sum(w in ENGLISH for w in found)
+        else:
+            assert sum(w in ENGLISH for w in found) > 3 * sum(w in SPANISH for w in found)
+    assert _statuses(out) == {"a1": "built", "b2": "built", "c3": "failed", "d4": "built"}
+    # the row wins over --language: only the row without a language cell changes edition
+    assert make_kit.main(argv + ["--language", "es"]) == 2
+    assert _statuses(out) == {"a1": "unchanged", "b2": "built", "c3": "failed",
+                              "d4": "unchanged"}
+    assert reader((out / "b2.pdf").read_bytes()).trailer["/Root"]["/Lang"] == "es"
+    # the edition is part of each pack's stamp: a changed cell rebuilds that pack alone
+    families.write_text("id,language\nA1,en-US\nB2,\nC3,fr\nD4,EN-us\n", encoding="utf-8")
+    assert make_kit.main(argv + ["--language", "es"]) == 2
+    assert _statuses(out) == {"a1": "built", "b2": "unchanged", "c3": "failed",
+                              "d4": "unchanged"}
+    assert reader((out / "a1.pdf").read_bytes()).trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_batch_language_option_the_kit_lacks_stops_even_with_its_content(tmp_path, capsys):
+    """en-GB has documents (content/en/) but the us kit does not list it: no pack is built."""
+    import make_kit
+
+    families = tmp_path / "families.csv"
+    families.write_text("id\nA1\n")
+    out = tmp_path / "out"
+    assert make_kit.main(["batch", "us", str(families), "--out", str(out),
+                          "--language", "en-GB"]) == 2
+    err = capsys.readouterr().err
+    assert "--language: error: 'en-GB' is not one of this kit's languages (en-US, es)" in err
+    assert not out.exists()
