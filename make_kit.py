@@ -67,6 +67,9 @@ def parse_args(argv):
                         "a new edition changes it",
                  "make_kit --org my-agency pin my-agency")
     pn.add_argument("kit", nargs="?", default=None, help=kit_help)
+    pn.add_argument("--editions", action="store_true",
+                    help="instead, record in each partial document of the kit's editions "
+                         "(based_on:) the base text each of its replacements replaces")
     it = command("init", "write a small organisation folder (brand, logo, a kit) that builds "
                          "as written",
                  "make_kit init clinic my-clinic", "make_kit init agency my-agency")
@@ -229,7 +232,10 @@ def main(argv=None) -> int:
         elif args.command == "fields":
             commands.fields(places, _kit_name(args, places))
         elif args.command == "pin":
-            commands.pin(places, _kit_name(args, places))
+            if args.editions:
+                commands.pin_editions(places, _kit_name(args, places))
+            else:
+                commands.pin(places, _kit_name(args, places))
         elif args.command == "list":
             commands.list_all(places)
         elif args.command == "schema":

@@ -379,7 +379,11 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     from .editions import document_source
     from .variables import render_source, uses_templates
 
-    source = document_source(path, dirs or [path.parent.parent])
+    command = (pin_command(roots, Path(kit_source.file)) if kit_source is not None else
+               "make_kit pin KIT") + " --editions"
+    source = document_source(path, dirs or [path.parent.parent], command=command)
+    for note in getattr(source, "notes", []):
+        report.add(note)
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
                         pin_command(roots, Path(kit_source.file)))

@@ -353,7 +353,7 @@ def test_partial_document_problems_point_at_the_file_they_come_from(tmp_path):
     root = _partial_root(tmp_path / "2", "based_on: en\nblocks:\n  main-carers:\n    p: ''\n")
     with pytest.raises(ContentError) as exc:
         content.load_pack("default", root)
-    [problem] = exc.value.problems
+    [problem] = [p for p in exc.value.problems if p.severity == "error"]
     assert problem.file.endswith("en-US/documents/basics.yaml") and problem.line == 4, problem
 
 
@@ -388,6 +388,112 @@ def test_partial_document_replaces_by_id_and_by_place(tmp_path):
     assert block.p == "Caregivers."
     facts = next(b for b in doc.model.body if getattr(b, "id", None) == "key-facts")
     assert facts.key_facts[1] == "Two or three caregivers." and len(facts.key_facts) == 5
+
+
+def _us_copy(tmp_path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(content.CONTENT, root)
+    return root
+
+
+def _check_us(root: Path, capsys) -> list[str]:
+    import make_kit
+
+    assert make_kit.main(["--content", str(root), "check", "us", "--language", "en-US"]) == 0
+    return capsys.readouterr().err.splitlines()
+
+
+def _line(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_stock_us_partials_record_the_english_they_replace(capsys):
+    """Every stock en-US partial targets blocks by id (or text by place), records the
+    English each replacement was written for, and that English has not changed since."""
+    partials = sorted((content.CONTENT / "en-US" / "documents").glob("*.yaml"))
+    assert partials
+    dirs = content.Places().language_dirs("en-US")
+    for path in partials:
+        source = editions.document_source(path, dirs)
+        assert editions.is_partial(editions.load_yaml(path)), path.name
+        assert source.replaced and not source.notes, (path.name, source.notes)
+        recorded = yaml.safe_load(path.read_text())["sources"]
+        assert recorded == source.replaced, path.name
+    pack = content.load_pack("us", language="en-US")
+    assert not [str(w) for w in pack.warnings if "en-US/documents" in w.file]
+
+
+def test_a_changed_english_block_makes_the_us_text_that_replaces_it_stale(tmp_path, capsys):
+    root = _us_copy(tmp_path)
+    english = root / "en" / "documents" / "basics.yaml"
+    us = root / "en-US" / "documents" / "basics.yaml"
+    assert not [line for line in _check_us(root, capsys) if "basics.yaml" in line]
+    # the English paragraph the US text replaces by id says something new
+    old = "Most children form a close bond with two or three main carers."
+    assert old in english.read_text()
+    english.write_text(english.read_text().replace(old, "Most children bond with a few carers."))
+    # and a key fact is put first, so key_facts[1] is now another fact than the US one meant
+    first = "      - A secure bond grows from warm care, given again and again.\n"
+    assert first in english.read_text()
+    english.write_text(english.read_text().replace(
+        first, "      - Every child is different.\n" + first))
+    lines = [line for line in _check_us(root, capsys) if "has changed" in line]
+    paragraph = _line(english, "Most children bond with a few carers.")
+    facts = _line(english, "key_facts:")
+    assert lines == [
+        f"{root}/en-US/documents/basics.yaml:{_line(us, '  key-facts:')}:3: warning: "
+        f"blocks.key-facts: the en text this replaces ({root}/en/documents/basics.yaml:"
+        f"{facts}) has changed since this was written: check that this text still says "
+        "the same, then run `make_kit pin us --editions` to record it",
+        f"{root}/en-US/documents/basics.yaml:{_line(us, '  main-carers:')}:3: warning: "
+        f"blocks.main-carers: the en text this replaces ({root}/en/documents/basics.yaml:"
+        f"{paragraph}) has changed since this was written: check that this text still says "
+        "the same, then run `make_kit pin us --editions` to record it"], lines
+    # once the US text is checked, pin records the new English and check is quiet again
+    import make_kit
+
+    assert make_kit.main(["--content", str(root), "pin", "us", "--editions"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert not [line for line in _check_us(root, capsys) if "basics.yaml" in line]
+    assert us.read_text().startswith("# US English: only what differs")  # comments kept
+
+
+def test_a_us_text_by_place_notices_the_english_moving_under_it(tmp_path, capsys):
+    """A list item named by position: a new item before it puts other English there."""
+    root = _us_copy(tmp_path)
+    english = root / "en" / "documents" / "glossary.yaml"
+    us = root / "en-US" / "documents" / "glossary.yaml"
+    text = english.read_text()
+    start = text.index("key_facts:")
+    item = text.index("      - ", start)
+    english.write_text(text[:item] + "      - A new first fact about words.\n" + text[item:])
+    lines = [line for line in _check_us(root, capsys) if "has changed" in line]
+    assert len(lines) == 1 and lines[0].startswith(
+        f"{root}/en-US/documents/glossary.yaml:{_line(us, 'body[key-facts].key_facts[2]')}:3: "
+        "warning: blocks.body[key-facts].key_facts[2]: the en text this replaces"), lines
+
+
+def test_a_partial_may_not_pick_a_block_by_its_position(tmp_path):
+    root = _partial_root(tmp_path, "based_on: en\nblocks:\n  'body[3].p': Text.\n")
+    with pytest.raises(ContentError) as exc:
+        content.load_pack("default", root)
+    [problem] = [p for p in exc.value.problems if p.severity == "error"]
+    base = root / "en" / "documents" / "basics.yaml"
+    data = yaml.safe_load(base.read_text())
+    assert problem.file.endswith("en-US/documents/basics.yaml") and problem.line == 3
+    block = data["body"][3]
+    line = _line(base, next(iter(block.values())) if isinstance(next(iter(block.values())), str)
+                 else next(iter(block)))
+    assert (f"'body[3]' picks a block by its position, which names another block once blocks "
+            f"are added or moved: give it an `id:` in {base}:{line} and name it by that "
+            "id") in problem.message, problem.message
+    # a text inside a block named by id, by its position in the block's list, is allowed
+    root = _partial_root(tmp_path / "2", "based_on: en\nblocks:\n"
+                                         "  'body[key-facts].key_facts[1]': Two caregivers.\n")
+    pack = content.load_pack("default", root)
+    [note] = [w for w in pack.warnings if "en-US" in w.file]
+    assert "no record of the en text" in note.message and "make_kit pin default --editions" \
+        in note.message
 
 
 # ---------------------------------------------------------------------------------------------
