@@ -256,7 +256,8 @@ def schema_reference(say=print) -> None:
     models = [("Kit (content/kits/NAME.yaml)", schema.Kit),
               ("Edition values (a kit's editions: LANGUAGE: ...)", schema.EditionValues),
               ("Brand (content/brands/NAME/brand.yaml)", schema.Brand),
-              ("Strings (content/LANG/strings.yaml)", schema.Strings)]
+              ("Strings (content/LANG/strings.yaml)", schema.Strings),
+              ("Site words (strings.yaml, under site:)", schema.SiteWords)]
     models += [(f"Document, layout: {name}", m) for name, m in schema.DOCUMENT_MODELS.items()]
     models += [(f"Block '{key}'", m) for key, m in schema.BLOCK_KINDS.items()]
     for title, model in models:

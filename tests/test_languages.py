@@ -568,6 +568,74 @@ def test_check_reports_stale_and_untranslated_text_by_file_and_line(fixture, tmp
     assert err.count("warning:") == 2, err
 
 
+def _line_of(path: Path, start: str) -> int:
+    return next(i for i, t in enumerate(path.read_text().splitlines(), 1)
+                if t.strip().startswith(start))
+
+
+def test_site_words_go_through_the_translation_workflow(fixture, tmp_path, capsys):
+    """The web edition's words are content (strings.yaml `site:`): exported with file and
+    line, imported with a record, and checked for untranslated and stale words."""
+    from kit.output import write_files
+    from kit.site.words import words_for
+
+    english = fixture / "en" / "strings.yaml"
+    po = polib.pofile(translate.export(content.Places(fixture), "bi", "fr").decode())
+    by_key = {e.msgctxt: e for e in po}
+    entry = by_key["strings.yaml:site.download_pdf"]
+    assert entry.msgid == "Download this as a PDF"
+    assert entry.occurrences[0] == ("en/strings.yaml", str(_line_of(english, "download_pdf:")))
+    assert entry.msgstr == backwards(entry.msgid)  # already translated: comes back filled in
+    assert {f"strings.yaml:site.{k}" for k in ("skip", "fill_in", "home", "crisis_label")} \
+        <= set(by_key)
+    pack = content.load_pack("bi", fixture, language="fr")
+    assert words_for(pack)["fill_in"] == backwards(
+        yaml.safe_load(english.read_text())["site"]["fill_in"])
+
+    root = tmp_path / "content"
+    shutil.copytree(fixture, root)
+    places = content.Places(root)
+    english = root / "en" / "strings.yaml"
+    french = root / "fr" / "strings.yaml"
+    english.write_text(english.read_text().replace("Nothing you type is sent anywhere",
+                                                   "Nothing you type leaves this device"))
+    commands.check(places, "bi", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(french))}:{_line_of(french, 'fill_in:')}:\d+: warning: "
+                     r"site\.fill_in: out of date: the en-GB words changed since they were "
+                     "translated", err), err
+    assert err.count("warning:") == 1, err
+    # translated again, with one word left for later: untranslated, at its line
+    exported = translate.export(places, "bi", "fr")
+    assert [e.msgctxt for e in polib.pofile(exported.decode()) if "fuzzy" in e.flags] == \
+        ["strings.yaml:site.fill_in"]
+    po = _translate_po(exported, tmp_path / "bi.fr.po", leave_empty={"strings.yaml:site.home"})
+    files = translate.import_po(places, "bi", po)
+    write_files(root, {k: v for k, v in files.items() if k.endswith("strings.yaml")})
+    assert backwards("Nothing you type leaves this device") in \
+        yaml.safe_load(french.read_text())["site"]["fill_in"]
+    commands.check(places, "bi", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(french))}:{_line_of(french, 'home:')}:\d+: warning: "
+                     r"site\.home: untranslated: no translation of the en-GB words 'All "
+                     r"documents' \(strings\.yaml:site\.home\)", err), err
+    assert err.count("warning:") == 1, err
+
+
+def test_check_reports_site_words_a_hand_written_language_leaves_out(tmp_path, capsys):
+    root = tmp_path / "content"
+    shutil.copytree(content.CONTENT, root)
+    spanish = root / "es" / "strings.yaml"
+    text = spanish.read_text()
+    spanish.write_text(text.replace("  download_pdf: Descargar en PDF\n", ""))
+    commands.check(content.Places(root), "us", language="es", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(spanish))}:{_line_of(spanish, 'site:')}:\d+: warning: "
+                     r"site: untranslated: no es words for 'Download this as a PDF' "
+                     r"\(strings\.yaml:site\.download_pdf\)", err), err
+    assert err.count("warning:") == 1, err
+
+
 def test_check_prints_reading_level_per_document_and_language(fixture):
     lines = []
     commands.check(content.Places(fixture), "bi", say=lines.append)
@@ -668,6 +736,10 @@ def test_the_web_edition_has_every_language_edition(fixture):
     assert {"en-GB/index.html", "fr/index.html", "fr/pdf/bi.fr.pdf"} <= set(site.files)
     page = site.files["fr/basics.html"].decode()
     assert '<html lang="fr"' in page and backwards("Most children form a close bond") in page
+    # the site's own words came through the translation too: none of them is English
+    assert backwards("Download this as a PDF") in page and backwards("Skip to the text") in page
+    assert "Download this as a PDF" not in page and "All documents" not in page
+    assert backwards("What is in this pack") in site.files["fr/index.html"].decode()
 
 
 def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, capsys):
