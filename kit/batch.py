@@ -159,8 +159,9 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         key = row_key(base, row)
         if store.exists(f"{row.name}.pdf") and store.read(f".{row.name}.inputs") == key.encode():
             summary.unchanged.append(row.name)
-            summary.entries.append(manifest.unchanged(store, row.number, row.name,
-                                                      f"{row.name}.pdf", key))
+            entry = manifest.unchanged(store, row.number, row.name, f"{row.name}.pdf", key)
+            entry.language = row.edition or ""
+            summary.entries.append(entry)
         else:
             todo.append((row, key))
     job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip))
@@ -191,7 +192,8 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     summary.failed.sort(key=lambda item: item[0].number)
     for row, messages in summary.failed:
         summary.entries.append(manifest.Entry(row.number, row.name, status="failed",
-                                              message=" | ".join(messages)))
+                                              message=" | ".join(messages),
+                                              language=row.edition or ""))
     manifest.write(store, summary.entries)
     for row, messages in summary.failed:
         for message in messages:
@@ -315,6 +317,7 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
         data = result.files[f"{pack.name}.pdf"]
         entry = manifest.describe(row.number, row.name, f"{row.name}.pdf", data,
                                   result.pages[f"{pack.name}.pdf"])
+        entry.language = row.edition or ""
         files = {f"{row.name}.pdf": data}
         for name, doc in result.files.items():  # --documents: one folder per family
             if name.startswith(f"{pack.name}/"):

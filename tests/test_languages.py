@@ -831,6 +831,11 @@ def test_batch_language_column_chooses_each_familys_edition(tmp_path, capsys):
         else:
             assert sum(w in ENGLISH for w in found) > 3 * sum(w in SPANISH for w in found)
     assert _statuses(out) == {"a1": "built", "b2": "built", "c3": "failed", "d4": "built"}
+    import csv
+
+    with open(out / "manifest.csv", newline="") as fh:  # which edition each pack is in
+        assert {r["id"]: r["language"] for r in csv.DictReader(fh)} == {
+            "a1": "es", "b2": "en-US", "c3": "", "d4": "en-US"}
     # the row wins over --language: only the row without a language cell changes edition
     assert make_kit.main(argv + ["--language", "es"]) == 2
     assert _statuses(out) == {"a1": "unchanged", "b2": "built", "c3": "failed",
