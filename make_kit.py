@@ -65,7 +65,7 @@ def parse_args(argv):
     f.add_argument("kit", nargs="?", default=None, help=kit_help)
     pn = command("pin", "record the stock text each override replaces, so check can tell when "
                         "a new edition changes it",
-                 "make_kit --org my-agency pin my-agency")
+                 "make_kit --org my-agency pin my-agency", "make_kit pin us --editions")
     pn.add_argument("kit", nargs="?", default=None, help=kit_help)
     pn.add_argument("--editions", action="store_true",
                     help="instead, record in each partial document of the kit's editions "

@@ -160,6 +160,16 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
+def _no_kit(kit_name: str, places: Places, kit_path: Path) -> None:
+    """Raise the error for a kit name that names no kit file."""
+    known = ", ".join(places.kits()) or "none"
+    hint = ""
+    if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
+        hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
+                f"make_kit --org {kit_name} build")
+    raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
+
+
 def check_language_code(language: str) -> None:
     """ContentError unless `language` (the --language option) is written like a language code."""
     if not re.fullmatch(schema.LANGUAGE_PATTERN, language):
@@ -173,8 +183,7 @@ def kit_languages(kit_name: str, where=CONTENT) -> list[str]:
     places = _places(where)
     kit_path = places.kit(kit_name)
     if not kit_path.is_file():
-        known = ", ".join(places.kits()) or "none"
-        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known})")
+        _no_kit(kit_name, places, kit_path)
     source = load_kit(kit_path, places)
     problems: list[Problem] = []
     kit = validate(source, schema.Kit, problems)
@@ -198,12 +207,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     report = Report()
     kit_path = places.kit(kit_name)
     if not kit_path.is_file():
-        known = ", ".join(places.kits()) or "none"
-        hint = ""
-        if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
-            hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
-                    f"make_kit --org {kit_name} build")
-        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
+        _no_kit(kit_name, places, kit_path)
     if not kit_name.endswith((".yaml", ".yml")) and not places.inside(kit_path):
         raise ContentError([Problem(f"{display_path(kit_path.parent)}/{kit_path.name}", 0, 0, "",
                                     "the kit file is a link to a file outside the content and "

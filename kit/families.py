@@ -91,9 +91,10 @@ def choose_editions(families: Families, shown: str, languages: list[str],
             continue
         row.edition = known.get(value.lower())
         if row.edition is None and row.number not in families.problems:
+            said = value if len(value) <= 40 else value[:37] + "..."
             families.problems[row.number] = Problem(
                 shown, row.line, 0, f"row {row.number}, column {LANGUAGE_COLUMN}",
-                f"'{value}' is not one of this kit's languages ({', '.join(languages)}); this "
+                f"{said!r} is not one of this kit's languages ({', '.join(languages)}); this "
                 "family's pack was not built")
 
 
