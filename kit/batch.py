@@ -5,9 +5,9 @@ variables, and a column named like a form field (`referral-sheet_gp-paediatricia
 pre-fills that field, and a column named `language` chooses that family's edition of the kit
 (over --language, which is the edition of rows that leave it empty). A pack whose inputs
 (content, organisation folder, engine, options, the row and its edition) have not changed
-since it was written is not built again. The rows are built by a
-backend: this machine's process pool, or a Dask cluster (kit/cluster.py); either way the packs
-go to a store (kit/store.py) and a manifest.csv (kit/manifest.py) describes them.
+since it was written is not built again. The rows are built by a backend: this machine's
+process pool, or a Dask cluster (kit/cluster.py); either way the packs go to a store
+(kit/store.py) and a manifest.csv (kit/manifest.py) describes them.
 """
 from __future__ import annotations
 

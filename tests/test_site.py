@@ -143,6 +143,13 @@ def test_the_sites_own_words_come_from_the_content(tmp_path):
     assert "Save this as a PDF" in page and ">Back to the list</a>" in page
     assert "Download this as a PDF" not in page
     assert "Nothing you type is sent anywhere" in page  # not changed: the bundled words
+    import yaml
+
+    from kit import content, schema
+
+    for language in ("en", "es"):  # the bundled words: every one the site prints, in each
+        words = yaml.safe_load((content.CONTENT / language / "strings.yaml").read_text())
+        assert set(words["site"]) == set(schema.SiteWords.model_fields), language
 
 
 def test_a_spanish_edition_speaks_spanish_around_its_documents(tmp_path):
