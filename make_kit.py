@@ -65,8 +65,11 @@ def parse_args(argv):
     f.add_argument("kit", nargs="?", default=None, help=kit_help)
     pn = command("pin", "record the stock text each override replaces, so check can tell when "
                         "a new edition changes it",
-                 "make_kit --org my-agency pin my-agency")
+                 "make_kit --org my-agency pin my-agency", "make_kit pin us --editions")
     pn.add_argument("kit", nargs="?", default=None, help=kit_help)
+    pn.add_argument("--editions", action="store_true",
+                    help="instead, record in each partial document of the kit's editions "
+                         "(based_on:) the base text each of its replacements replaces")
     it = command("init", "write a small organisation folder (brand, logo, a kit) that builds "
                          "as written",
                  "make_kit init clinic my-clinic", "make_kit init agency my-agency")
@@ -230,7 +233,10 @@ def main(argv=None) -> int:
         elif args.command == "fields":
             commands.fields(places, _kit_name(args, places))
         elif args.command == "pin":
-            commands.pin(places, _kit_name(args, places))
+            if args.editions:
+                commands.pin_editions(places, _kit_name(args, places))
+            else:
+                commands.pin(places, _kit_name(args, places))
         elif args.command == "list":
             commands.list_all(places)
         elif args.command == "schema":

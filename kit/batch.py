@@ -2,10 +2,12 @@
 
 Each row of a families file (CSV, or a YAML list of mappings) gives `{{ family.COLUMN }}`
 variables, and a column named like a form field (`referral-sheet_gp-paediatrician_phone`)
-pre-fills that field. A pack whose inputs (content, organisation folder, engine, options and
-the row) have not changed since it was written is not built again. The rows are built by a
-backend: this machine's process pool, or a Dask cluster (kit/cluster.py); either way the packs
-go to a store (kit/store.py) and a manifest.csv (kit/manifest.py) describes them.
+pre-fills that field, and a column named `language` chooses that family's edition of the kit
+(over --language, which is the edition of rows that leave it empty). A pack whose inputs
+(content, organisation folder, engine, options, the row and its edition) have not changed
+since it was written is not built again. The rows are built by a backend: this machine's
+process pool, or a Dask cluster (kit/cluster.py); either way the packs go to a store
+(kit/store.py) and a manifest.csv (kit/manifest.py) describes them.
 """
 from __future__ import annotations
 
@@ -38,7 +40,25 @@ class Summary:
 
 
 def row_key(base: str, row: Row) -> str:
-    return hashlib.sha256((base + json.dumps(row.values, sort_keys=True)).encode()).hexdigest()
+    """A pack's input stamp: the batch's fingerprint, the row's values and the edition it is
+    built in (its `language` cell, else --language, else the kit's first)."""
+    data = json.dumps({"edition": row.edition, "values": row.values}, sort_keys=True)
+    return hashlib.sha256((base + data).encode()).hexdigest()
+
+
+def _load_edition(kit_name: str, places, language: str | None):
+    """One edition of the kit, loaded without a family: (the pack, or None when only
+    `family.*` values stopped it, and its warnings). ContentError for the kit's own errors."""
+    from .content import load_pack
+
+    try:
+        pack = load_pack(kit_name, places, language=language)
+        return pack, pack.warnings
+    except ContentError as exc:
+        own = [p for p in exc.problems if "family." not in p.message]
+        if [p for p in own if p.severity == "error"]:
+            raise ContentError(own) from None
+        return None, [p for p in own if p.severity == "warning"]
 
 
 @dataclass
@@ -53,8 +73,6 @@ class Job:
     """fingerprint() of the kit, engine and options on the machine that started the batch."""
     skip: tuple = ()
     """Paths fingerprint() left out (the families file, the output folder)."""
-    language: str | None = None
-    """The kit's language edition every pack is built in (None: the kit's first)."""
 
 
 def run(places, kit_name: str, families: Path, out_dir, options, name_column=None,
@@ -62,30 +80,43 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         scheduler: str | None = None, language: str | None = None) -> Summary:
     """Build one pack per family into out_dir (a folder or an fsspec URL); report bad rows and
     carry on. The rows are built by the local pool, or by the Dask cluster at `scheduler`.
-    Every pack is in the kit's `language` edition (default: its first language)."""
+    Each pack is in its row's `language` edition, else in `language`, else in the kit's first;
+    `language` must be one of the kit's languages, and a row's cell naming another fails that
+    row only."""
     import sys
 
     from tqdm import tqdm
 
     from . import manifest
-    from .content import load_pack
+    from .content import check_language_code, kit_languages
     from .store import open_store
 
-    pack = None
-    try:  # the kit itself must be sound before any family is tried
-        pack = load_pack(kit_name, places, language=language)
-        warnings = pack.warnings
-    except ContentError as exc:
-        own = [p for p in exc.problems if "family." not in p.message]
-        if [p for p in own if p.severity == "error"]:
-            raise ContentError(own) from None
-        warnings = [p for p in own if p.severity == "warning"]
+    from .families import choose_editions
+
+    languages = kit_languages(kit_name, places)
+    if language is not None:
+        check_language_code(language)
+        if language not in languages:
+            raise ContentError.single("--language", f"'{language}' is not one of this kit's "
+                                                    f"languages ({', '.join(languages)}); no "
+                                                    "pack was built")
+    default = language or languages[0]
+    # the kit itself must be sound before any family is tried
+    pack, warnings = _load_edition(kit_name, places, language)
     for warning in warnings:  # said once for the kit; a warning never stops a batch
         say(str(warning), file=sys.stderr)
     table = read_families(families, name_column)
     rows, column, problems = table.rows, table.column, table.problems
     for warning in table.warnings:
         say(str(warning), file=sys.stderr)
+    choose_editions(table, display_path(families), languages, default)
+    said = {str(w) for w in warnings}
+    for edition in dict.fromkeys(row.edition for row in rows if row.number not in problems):
+        if edition != default:  # another edition some rows ask for: sound before any is built
+            for warning in _load_edition(kit_name, places, edition)[1]:
+                if str(warning) not in said:
+                    said.add(str(warning))
+                    say(str(warning), file=sys.stderr)
     summary = Summary()
     shown = display_path(families)
     for row in rows:
@@ -101,7 +132,7 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()
     skip = (families,) + ((local,) if local else ())
-    base = fingerprint(places, kit_name, options, skip=skip, language=language)
+    base = fingerprint(places, kit_name, options, skip=skip)
     todo = []
     for row in rows:
         if row.number in problems:
@@ -109,12 +140,12 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         key = row_key(base, row)
         if store.exists(f"{row.name}.pdf") and store.read(f".{row.name}.inputs") == key.encode():
             summary.unchanged.append(row.name)
-            summary.entries.append(manifest.unchanged(store, row.number, row.name,
-                                                      f"{row.name}.pdf", key))
+            entry = manifest.unchanged(store, row.number, row.name, f"{row.name}.pdf", key)
+            entry.language = row.edition or ""
+            summary.entries.append(entry)
         else:
             todo.append((row, key))
-    job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip),
-              language)
+    job = Job(places, kit_name, options, store, base, tuple(str(Path(p).resolve()) for p in skip))
     bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="pack",
                disable=None if progress else True,  # None: a bar only on a terminal
                file=sys.stderr, desc=f"{kit_name}")
@@ -142,7 +173,8 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     summary.failed.sort(key=lambda item: item[0].number)
     for row, messages in summary.failed:
         summary.entries.append(manifest.Entry(row.number, row.name, status="failed",
-                                              message=" | ".join(messages)))
+                                              message=" | ".join(messages),
+                                              language=row.edition or ""))
     manifest.write(store, summary.entries)
     for row, messages in summary.failed:
         for message in messages:
@@ -181,12 +213,11 @@ def _local_rows(job: Job, todo, jobs: int | None):
     args = (job.places, job.kit_name)
     if jobs == 1 or len(todo) <= 1:
         for row, key in todo:
-            yield _build_row(*args, row, job.options, job.store, key, job.language)
+            yield _build_row(*args, row, job.options, job.store, key)
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
         try:
-            futures = [pool.submit(_build_row, *args, row, job.options, job.store, key,
-                                   job.language)
+            futures = [pool.submit(_build_row, *args, row, job.options, job.store, key)
                        for row, key in todo]
             for future in as_completed(futures):
                 yield future.result()
@@ -251,10 +282,10 @@ def _collect(result, summary: Summary, shown: str, bar) -> None:
     bar.update(1)
 
 
-def _build_row(places, kit_name: str, row: Row, options, store, key: str,
-               language: str | None = None):
-    """Build one family's pack (in a worker process, on this machine or a cluster's) and write
-    it with its manifest record and, last, its input stamp; never raises for bad input."""
+def _build_row(places, kit_name: str, row: Row, options, store, key: str):
+    """Build one family's pack in its edition (in a worker process, on this machine or a
+    cluster's) and write it with its manifest record and, last, its input stamp; never raises
+    for bad input."""
     from . import manifest
     from .build import _PAGES, build_pack
     from .content import load_pack
@@ -262,11 +293,12 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str,
 
     known = dict(_PAGES)
     try:
-        pack = load_pack(kit_name, places, family=row.values, language=language)
+        pack = load_pack(kit_name, places, family=row.values, language=row.edition)
         result = build_pack(pack, options, prefill=row.values)
         data = result.files[f"{pack.name}.pdf"]
         entry = manifest.describe(row.number, row.name, f"{row.name}.pdf", data,
                                   result.pages[f"{pack.name}.pdf"])
+        entry.language = row.edition or ""
         files = {f"{row.name}.pdf": data}
         for name, doc in result.files.items():  # --documents: one folder per family
             if name.startswith(f"{pack.name}/"):

@@ -99,8 +99,7 @@ def build_on_worker(job, row, key: str):
         problem = _READY[job.base]
         if problem:
             return row, False, [problem], {}, None
-        return _build_row(job.places, job.kit_name, row, job.options, job.store, key,
-                          job.language)
+        return _build_row(job.places, job.kit_name, row, job.options, job.store, key)
 
 
 def _prepare(job) -> str | None:
@@ -111,8 +110,7 @@ def _prepare(job) -> str | None:
     from .batch import _load_memory, fingerprint
 
     try:
-        mine = fingerprint(job.places, job.kit_name, job.options, skip=job.skip,
-                           language=job.language)
+        mine = fingerprint(job.places, job.kit_name, job.options, skip=job.skip)
     except OSError as exc:
         return f"worker on {socket.gethostname()} cannot read the content: {exc}"
     if mine != job.base:

@@ -177,9 +177,16 @@ def name_warnings(pack, families: Path | None = None, places=None) -> list:
                                                      "fields lists them)", "warning", key=True)
            for key in pack.kit.prefill if key not in names]
     if families is not None:
-        from .families import read_families, unused_columns
+        from dataclasses import replace
 
-        out += unused_columns(read_families(families, None), display_path(families), pack, names)
+        from .families import LANGUAGE_COLUMN, choose_editions, read_families, unused_columns
+
+        table = read_families(families, None)
+        out += unused_columns(table, display_path(families), pack, names)
+        known = set(table.problems)
+        choose_editions(table, display_path(families), pack.kit.edition_languages, None)
+        out += [replace(p, severity="warning") for n, p in sorted(table.problems.items())
+                if n not in known and p.path.endswith(f"column {LANGUAGE_COLUMN}")]
     return out
 
 
@@ -191,6 +198,56 @@ def fields(places, kit_name: str, say=print) -> None:
     pack = content.load_pack(kit_name, places)
     _warn(pack.warnings)
     print_table(pack_fields(pack), say)
+
+
+def pin_editions(places, kit_name: str, say=print) -> list[Path]:
+    """Record in each partial document of a kit's editions (content/en-US/documents/...) a
+    hash of the base text each of its replacements replaces now (`sources:`), so that check
+    can tell when that text changes. Only partials in the organisation folder (with --org),
+    else in the content folder, are written."""
+    import yaml
+
+    from .editions import SOURCES, document_source, is_partial, with_sources
+    from .errors import ContentError, display_path
+    from .loader import load_yaml
+    from .output import write_files
+
+    mine = places.roots[0].resolve()
+    files: dict[Path, bytes] = {}
+    counts: dict[Path, int] = {}
+    for language in content.kit_languages(kit_name, places):
+        pack = content.load_pack(kit_name, places, language=language)
+        dirs = places.language_dirs(language)
+        for doc in [pack.cover] + pack.documents:
+            if doc is None or doc.included is not None:
+                continue
+            path = Path(doc.source.file)
+            if path in files or mine not in path.resolve().parents:
+                continue
+            if not is_partial(load_yaml(path)):
+                continue
+            source = document_source(path, dirs)
+            text = path.read_text(encoding="utf-8")
+            new = with_sources(text, source.replaced)
+            before, after = yaml.safe_load(text), yaml.safe_load(new)
+            before.pop(SOURCES, None)
+            after.pop(SOURCES, None)
+            if before != after:  # the record is the only change this command may make
+                raise ContentError.single(path, f"cannot add the `{SOURCES}:` record without "
+                                                "changing the rest of the file; make "
+                                                f"`{SOURCES}:` its last key, or remove it")
+            files[path] = new.encode()
+            counts[path] = len(source.replaced)
+    if not files:
+        raise ContentError.single(places.kit(kit_name), "no partial documents (based_on:) of "
+                                                        f"this kit in {display_path(mine)}: "
+                                                        "nothing to record")
+    written = []
+    for path, data in files.items():
+        written += write_files(path.parent, {path.name: data})
+        say(f"wrote {display_path(path)} ({counts[path]} replacement"
+            f"{'s' if counts[path] != 1 else ''} recorded)")
+    return written
 
 
 def pin(places, kit_name: str, say=print) -> Path:
@@ -237,7 +294,8 @@ def schema_reference(say=print) -> None:
     models = [("Kit (content/kits/NAME.yaml)", schema.Kit),
               ("Edition values (a kit's editions: LANGUAGE: ...)", schema.EditionValues),
               ("Brand (content/brands/NAME/brand.yaml)", schema.Brand),
-              ("Strings (content/LANG/strings.yaml)", schema.Strings)]
+              ("Strings (content/LANG/strings.yaml)", schema.Strings),
+              ("Site words (strings.yaml, under site:)", schema.SiteWords)]
     models += [(f"Document, layout: {name}", m) for name, m in schema.DOCUMENT_MODELS.items()]
     models += [(f"Block '{key}'", m) for key, m in schema.BLOCK_KINDS.items()]
     for title, model in models:
@@ -252,8 +310,11 @@ def schema_reference(say=print) -> None:
     say("  based_on: the language folder whose document this changes, e.g. en (required)")
     say("  any document field (title, summary, ...): replaces the base document's field")
     say("  blocks: replacements by id, each the whole block, slot, item or prompt with that "
-        "`id:`; or by place for text without an id, e.g. \"entries[6]\" or "
-        "\"body[key-facts].key_facts[1]\" (the places `translate export` names)")
+        "`id:`; or by place for text that cannot carry an id, e.g. \"entries[6]\" or "
+        "\"body[key-facts].key_facts[1]\" (the places `translate export` names; a block, "
+        "section, item or slot is named by its id, never by its position)")
+    say("  sources: the hash of the base text each replacement replaced, written by `make_kit "
+        "pin KIT --editions`; check warns when that text changes")
 
 
 def init(kind: str, folder: Path, say=print, stock: Path | None = None) -> None:

@@ -69,6 +69,38 @@ def _find(dirs: list[Path], relative: str) -> Path | None:
     return None
 
 
+def _no_kit(kit_name: str, places: Places, kit_path: Path) -> None:
+    """Raise the error for a kit name that names no kit file."""
+    known = ", ".join(places.kits()) or "none"
+    hint = ""
+    if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
+        hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
+                f"make_kit --org {kit_name} build")
+    raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
+
+
+def check_language_code(language: str) -> None:
+    """ContentError unless `language` (the --language option) is written like a language code."""
+    if not re.fullmatch(schema.LANGUAGE_PATTERN, language):
+        raise ContentError.single("--language", f"'{language}' is not a language code (write "
+                                                "it like es, en-US or fr)")
+
+
+def kit_languages(kit_name: str, where=CONTENT) -> list[str]:
+    """The language editions a kit lists, its main one first; ContentError when the kit file
+    is missing or invalid (as load_pack would report it)."""
+    places = _places(where)
+    kit_path = places.kit(kit_name)
+    if not kit_path.is_file():
+        _no_kit(kit_name, places, kit_path)
+    source = load_kit(kit_path, places)
+    problems: list[Problem] = []
+    kit = validate(source, schema.Kit, problems)
+    if kit is None:
+        raise ContentError(problems)
+    return kit.edition_languages
+
+
 def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
               language: str | None = None) -> Pack:
     """Load and validate a kit and everything it names; raise ContentError listing every problem.
@@ -84,12 +116,7 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     report = Report()
     kit_path = places.kit(kit_name)
     if not kit_path.is_file():
-        known = ", ".join(places.kits()) or "none"
-        hint = ""
-        if (Path(kit_name) / "kits").is_dir():  # an organisation folder named as a kit
-            hint = (f"; '{kit_name}' is an organisation folder: give it with --org, as in "
-                    f"make_kit --org {kit_name} build")
-        raise ContentError.single(kit_path, f"no such kit '{kit_name}' (kits: {known}){hint}")
+        _no_kit(kit_name, places, kit_path)
     if not kit_name.endswith((".yaml", ".yml")) and not places.inside(kit_path):
         raise ContentError([Problem(f"{display_path(kit_path.parent)}/{kit_path.name}", 0, 0, "",
                                     "the kit file is a link to a file outside the content and "
@@ -97,9 +124,8 @@ def load_pack(kit_name: str, where=CONTENT, family: dict | None = None,
     kit_source = load_kit(kit_path, places)
     kit = validate(kit_source, schema.Kit, report.problems)
     report.raise_if_errors()
-    if language is not None and not re.fullmatch(schema.LANGUAGE_PATTERN, language):
-        raise ContentError.single("--language", f"'{language}' is not a language code (write "
-                                                "it like es, en-US or fr)")
+    if language is not None:
+        check_language_code(language)
     main = kit.edition_languages[0]
     if language is not None and language not in kit.edition_languages:
         report.add(kit_source.problem(("languages" if kit.languages else "language",),
@@ -274,7 +300,11 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     from .editions import document_source
     from .variables import render_source, uses_templates
 
-    source = document_source(path, dirs or [path.parent.parent])
+    command = (pin_command(roots, Path(kit_source.file)) if kit_source is not None else
+               "make_kit pin KIT") + " --editions"
+    source = document_source(path, dirs or [path.parent.parent], command=command)
+    for note in getattr(source, "notes", []):
+        report.add(note)
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
                         pin_command(roots, Path(kit_source.file)))

@@ -5,7 +5,8 @@ headings, a quote never closed, no rows) stops the batch with the file, row and 
 problem with one row (too many or too few cells, a value that is not text, a name that
 cannot make a file name or that another row already uses) fails that row only. A file whose
 cells are separated by `;` or tabs is read so, with a warning, and a column that neither a
-`{{ family.* }}` variable nor a form field uses is a warning. Pack file names come from the
+`{{ family.* }}` variable nor a form field uses is a warning. A column named `language`
+chooses each family's edition of the kit (a language the kit lacks fails that row only). Pack file names come from the
 naming column, transliterated (Unidecode) so that Ł, Đ, Chinese or Arabic names keep their
 letters; two families never share one.
 """
@@ -24,6 +25,8 @@ MAX_ROWS = 100_000
 MAX_NAME = 60
 """Longest pack file name made from a family's name, in characters."""
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+LANGUAGE_COLUMN = "language"
+"""A column with this heading chooses each family's language edition of the kit."""
 
 
 @dataclass
@@ -34,6 +37,8 @@ class Row:
     line: int
     values: dict[str, str]
     name: str = ""
+    edition: str | None = None
+    """The kit's language edition this family's pack is built in (None: the kit's first)."""
 
 
 @dataclass
@@ -70,6 +75,27 @@ def read_families(path: Path, name_column: str | None) -> Families:
     column = name_column or ("id" if "id" in columns else columns[0])
     _name_rows(rows, column, shown, problems)
     return Families(rows, column, problems, warnings)
+
+
+def choose_editions(families: Families, shown: str, languages: list[str],
+                    default: str | None) -> None:
+    """Give every row its edition: its `language` cell when it has one (the cell wins over
+    `default`, the --language option), else `default`. A cell naming a language the kit does
+    not list fails that row, with the file, row and column. Codes match without regard to
+    case (`ES` is `es`)."""
+    known = {code.lower(): code for code in languages}
+    for row in families.rows:
+        value = (row.values.get(LANGUAGE_COLUMN) or "").strip()
+        if not value:
+            row.edition = default
+            continue
+        row.edition = known.get(value.lower())
+        if row.edition is None and row.number not in families.problems:
+            said = value if len(value) <= 40 else value[:37] + "..."
+            families.problems[row.number] = Problem(
+                shown, row.line, 0, f"row {row.number}, column {LANGUAGE_COLUMN}",
+                f"{said!r} is not one of this kit's languages ({', '.join(languages)}); this "
+                "family's pack was not built")
 
 
 def pack_name(value: str) -> str:
@@ -259,7 +285,7 @@ def unused_columns(families: Families, shown: str, pack, fields: set[str] | None
     problems = []
     columns = list(dict.fromkeys(k for row in families.rows for k in row.values))
     for index, column in enumerate(columns, 1):
-        if column == families.column or column in variables:
+        if column in (families.column, LANGUAGE_COLUMN) or column in variables:
             continue
         if fields is not None and column in fields:
             continue

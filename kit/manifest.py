@@ -1,7 +1,8 @@
 """After a batch (local or cluster): `manifest.csv` beside the packs, one line per family.
 
 Columns: id (the pack's name), file (relative to the output folder), pages, bytes, sha256,
-status (built, unchanged or failed) and message (why a row failed). It is the input for a mail
+status (built, unchanged or failed), message (why a row failed) and language (the edition of
+the kit the pack is in). It is the input for a mail
 merge or a print shop, and is written atomically like the packs.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from dataclasses import dataclass
 
 NAME = "manifest.csv"
-COLUMNS = ["id", "file", "pages", "bytes", "sha256", "status", "message"]
+COLUMNS = ["id", "file", "pages", "bytes", "sha256", "status", "message", "language"]
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Entry:
     sha256: str = ""
     status: str = "built"
     message: str = ""
+    language: str = ""
 
 
 def describe(number: int, name: str, file: str, data: bytes, pages: int,
@@ -73,5 +75,6 @@ def write(store, entries: list[Entry]) -> None:
     out = csv.writer(text, lineterminator="\n")
     out.writerow(COLUMNS)
     for e in sorted(entries, key=lambda e: e.number):
-        out.writerow([e.id, e.file, e.pages, e.bytes, e.sha256, e.status, e.message])
+        out.writerow([e.id, e.file, e.pages, e.bytes, e.sha256, e.status, e.message,
+                      e.language])
     store.write({NAME: text.getvalue().encode("utf-8")})

@@ -694,6 +694,38 @@ class Kit(Model):
         return value
 
 
+class SiteWords(Model):
+    """The web edition's own words around the documents (`site:` in strings.yaml). A word
+    left out is the bundled content's word in that language, else its English one."""
+
+    skip: Text | None = None
+    """The link at the top of every page that skips to the text."""
+    download_pack: Text | None = None
+    """The link that downloads the whole pack."""
+    download_pdf: Text | None = None
+    """The link on a document's page that downloads it as a PDF."""
+    pdf: Text | None = None
+    """The name of the file type, beside each download."""
+    page: Text | None = None
+    """After a page count of one ("1 page")."""
+    pages: Text | None = None
+    """After any other page count ("4 pages")."""
+    documents: Text | None = None
+    """The heading of the list of documents on an edition's front page."""
+    home: Text | None = None
+    """The link from a document's page back to the list of documents."""
+    languages: Text | None = None
+    """The name of the menu of other language editions (read by screen readers)."""
+    editions: Text | None = None
+    """The name of the list of editions on the site's front door."""
+    fill_in: Text | None = None
+    """The note on a form's page: it can be filled in and printed, and nothing is sent."""
+    crisis_label: Text | None = None
+    """The name of the box with the crisis lines (read by screen readers)."""
+    downloads: Text | None = None
+    """The name of the box with the download link (read by screen readers)."""
+
+
 class Strings(Model):
     """The pack's own words, one file per language (content/<language>/strings.yaml)."""
 
@@ -726,3 +758,7 @@ class Strings(Model):
     date_format: Text = "long"
     """How dates are printed, in the language's own way (by Babel, from the Unicode CLDR):
     `short`, `medium`, `long` or `full`, or a CLDR pattern such as `d MMMM y`."""
+    site: SiteWords | None = None
+    """The web edition's own words (make_kit site): download links, the note on forms."""
+    translation: TranslationRecord | None = None
+    """Written by `make_kit translate import`: what these words were translated from."""

@@ -168,14 +168,29 @@ def _strings_entries(places, language: str, source_language: str) -> list:
     except ContentError:
         done = None
     have = units(done.data) if done is not None else {}
+    record = _record(done.data) if done is not None else None
     out = []
     for key, (text, path) in units(source.data).items():
         entry = polib.POEntry(msgctxt=f"{STRINGS}:{key}", msgid=text, msgstr="",
                               occurrences=[_occurrence(places, source, path)])
-        if key in have and have[key][0] != text:
+        if record is not None:  # translated through this workflow: its record says what is
+            if key in have and key in record.get("sources", {}):
+                entry.msgstr = have[key][0]
+                if record["sources"][key] != digest(text):
+                    entry.flags.append("fuzzy")
+        elif key in have and have[key][0] != text:
             entry.msgstr = have[key][0]
         out.append(entry)
     return out
+
+
+def _record(data) -> dict | None:
+    """A translated file's `translation:` record, when it has a well-formed one."""
+    record = data.get(RECORD) if isinstance(data, dict) else None
+    if not isinstance(record, dict):
+        return None
+    sources = record.get("sources")
+    return {**record, "sources": sources if isinstance(sources, dict) else {}}
 
 
 def _strings_file(places, language: str, source_language: str, entries: dict) -> bytes | None:
@@ -185,12 +200,18 @@ def _strings_file(places, language: str, source_language: str, entries: dict) ->
     if source is None or not isinstance(source.data, dict):
         return None
     data = copy.deepcopy(source.data)
+    data.pop(RECORD, None)
     found = units(data)
+    record: dict[str, str] = {}
     for key, entry in entries.items():
         if key in found and entry.msgstr.strip() and "fuzzy" not in entry.flags:
+            record[key] = digest(found[key][0])
             _set(data, found[key][1], entry.msgstr)
+    data[RECORD] = {"source_language": source_language, "sources": record}
     return (f"# The pack's own words in {language}, translated from {source_language} "
-            "(make_kit translate import).\n"
+            "(make_kit translate import), with the web edition's under `site:`. Keep the\n"
+            "# `translation:` record at the end, which `make_kit check` uses to find words "
+            "whose source has changed.\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)).encode()
 
 
@@ -355,6 +376,58 @@ def check_translations(places, packs) -> list[Problem]:
             if language == main and RECORD not in (_raw(path, dirs) or {}):
                 continue
             problems += _check_document(places, doc.name, path, dirs, main)
+        if language != main:
+            problems += [p for p in _check_strings(places, language, main)
+                         if p not in problems]
+    return problems
+
+
+def _check_strings(places, language: str, main: str) -> list[Problem]:
+    """Untranslated and out-of-date words in a language's own strings.yaml (the pack's words
+    and the web edition's `site:` words), per file and line. A `site:` word left out is one
+    the web edition prints in another language, so it is untranslated too."""
+    try:
+        translated = _strings_source(places, language, own=True)
+    except ContentError:
+        return []  # load_pack has reported what is wrong with the file
+    if translated is None:
+        return []
+    data = translated.data if isinstance(translated.data, dict) else {}
+    record = _record(data)
+    source_language = (record or {}).get("source_language") or main
+    if _base(source_language) == _base(language):
+        return []  # a regional edition of the same language, not a translation
+    source = _strings_source(places, source_language)
+    if source is None:
+        return []
+    have = units(data)
+    name = display_path(translated.file)
+    problems = []
+    for key, (text, _) in units(source.data).items():
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        mine = have.get(key)
+        where = mine[1] if mine else (("site",) if key.startswith("site.") and
+                                      isinstance(data.get("site"), dict) else ())
+        if record is not None:
+            if key not in record["sources"]:
+                problems.append(translated.problem(
+                    where, f"untranslated: no translation of the {source_language} words "
+                           f"'{shown}' ({STRINGS}:{key})", "warning"))
+            elif record["sources"][key] != digest(text):
+                problems.append(translated.problem(
+                    where, f"out of date: the {source_language} words changed since they were "
+                           f"translated; they now say '{shown}' ({STRINGS}:{key})", "warning"))
+        elif mine is None and key.startswith("site."):
+            problems.append(translated.problem(
+                where, f"untranslated: no {language} words for '{shown}' ({STRINGS}:{key}); "
+                       "the web edition prints the bundled content's, else English", "warning",
+                key=bool(where)))
+        elif mine is not None and " ".join(mine[0].split()) == " ".join(text.split()) \
+                and len(re.findall(r"[^\W\d_]{2,}", text)) >= 4:
+            problems.append(translated.problem(
+                where, f"untranslated: the same as the {source_language} words "
+                       f"({STRINGS}:{key})", "warning"))
     return problems
 
 

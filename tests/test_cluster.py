@@ -232,3 +232,27 @@ def test_unreachable_scheduler_is_a_clear_error(org, tmp_path):
     assert result.returncode == 2
     assert "tcp://127.0.0.1:9: cannot reach the Dask scheduler" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cluster_builds_each_row_in_its_own_language_edition(tmp_path, cluster):
+    """A families file's `language` column reaches the workers: each pack is in its row's
+    edition, byte for byte what the local pool makes, and a language the kit lacks fails
+    that row only."""
+    rows = tmp_path / "families.csv"
+    rows.write_text("id,language\nrosa,es\nsam,\nmo,fr\n", encoding="utf-8")
+    places = content.Places(content.CONTENT)
+    options = Options(documents=False)
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    said = []
+    summary = batch.run(places, "us", rows, local, options, jobs=1, **QUIET)
+    assert summary.line() == "3 packs: 2 built, 0 unchanged, 1 failed"
+    summary = batch.run(places, "us", rows, remote, options, scheduler=cluster.address,
+                        progress=False, say=lambda *a, **k: said.append(a[0]))
+    assert summary.line() == "3 packs: 2 built, 0 unchanged, 1 failed"
+    assert f"{rows}:4: error: row 3, column language: 'fr' is not one of this kit's " \
+           "languages (en-US, es)" in said[0]
+    for name, lang in (("rosa", "es"), ("sam", "en-US")):
+        data = (remote / f"{name}.pdf").read_bytes()
+        assert reader(data).trailer["/Root"]["/Lang"] == lang
+        assert data == (local / f"{name}.pdf").read_bytes(), name
+    assert (remote / "manifest.csv").read_bytes() == (local / "manifest.csv").read_bytes()

@@ -353,7 +353,7 @@ def test_partial_document_problems_point_at_the_file_they_come_from(tmp_path):
     root = _partial_root(tmp_path / "2", "based_on: en\nblocks:\n  main-carers:\n    p: ''\n")
     with pytest.raises(ContentError) as exc:
         content.load_pack("default", root)
-    [problem] = exc.value.problems
+    [problem] = [p for p in exc.value.problems if p.severity == "error"]
     assert problem.file.endswith("en-US/documents/basics.yaml") and problem.line == 4, problem
 
 
@@ -388,6 +388,112 @@ def test_partial_document_replaces_by_id_and_by_place(tmp_path):
     assert block.p == "Caregivers."
     facts = next(b for b in doc.model.body if getattr(b, "id", None) == "key-facts")
     assert facts.key_facts[1] == "Two or three caregivers." and len(facts.key_facts) == 5
+
+
+def _us_copy(tmp_path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(content.CONTENT, root)
+    return root
+
+
+def _check_us(root: Path, capsys) -> list[str]:
+    import make_kit
+
+    assert make_kit.main(["--content", str(root), "check", "us", "--language", "en-US"]) == 0
+    return capsys.readouterr().err.splitlines()
+
+
+def _line(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_stock_us_partials_record_the_english_they_replace(capsys):
+    """Every stock en-US partial targets blocks by id (or text by place), records the
+    English each replacement was written for, and that English has not changed since."""
+    partials = sorted((content.CONTENT / "en-US" / "documents").glob("*.yaml"))
+    assert partials
+    dirs = content.Places().language_dirs("en-US")
+    for path in partials:
+        source = editions.document_source(path, dirs)
+        assert editions.is_partial(editions.load_yaml(path)), path.name
+        assert source.replaced and not source.notes, (path.name, source.notes)
+        recorded = yaml.safe_load(path.read_text())["sources"]
+        assert recorded == source.replaced, path.name
+    pack = content.load_pack("us", language="en-US")
+    assert not [str(w) for w in pack.warnings if "en-US/documents" in w.file]
+
+
+def test_a_changed_english_block_makes_the_us_text_that_replaces_it_stale(tmp_path, capsys):
+    root = _us_copy(tmp_path)
+    english = root / "en" / "documents" / "basics.yaml"
+    us = root / "en-US" / "documents" / "basics.yaml"
+    assert not [line for line in _check_us(root, capsys) if "basics.yaml" in line]
+    # the English paragraph the US text replaces by id says something new
+    old = "Most children form a close bond with two or three main carers."
+    assert old in english.read_text()
+    english.write_text(english.read_text().replace(old, "Most children bond with a few carers."))
+    # and a key fact is put first, so key_facts[1] is now another fact than the US one meant
+    first = "      - A secure bond grows from warm care, given again and again.\n"
+    assert first in english.read_text()
+    english.write_text(english.read_text().replace(
+        first, "      - Every child is different.\n" + first))
+    lines = [line for line in _check_us(root, capsys) if "has changed" in line]
+    paragraph = _line(english, "Most children bond with a few carers.")
+    facts = _line(english, "key_facts:")
+    assert lines == [
+        f"{root}/en-US/documents/basics.yaml:{_line(us, '  key-facts:')}:3: warning: "
+        f"blocks.key-facts: the en text this replaces ({root}/en/documents/basics.yaml:"
+        f"{facts}) has changed since this was written: check that this text still says "
+        "the same, then run `make_kit pin us --editions` to record it",
+        f"{root}/en-US/documents/basics.yaml:{_line(us, '  main-carers:')}:3: warning: "
+        f"blocks.main-carers: the en text this replaces ({root}/en/documents/basics.yaml:"
+        f"{paragraph}) has changed since this was written: check that this text still says "
+        "the same, then run `make_kit pin us --editions` to record it"], lines
+    # once the US text is checked, pin records the new English and check is quiet again
+    import make_kit
+
+    assert make_kit.main(["--content", str(root), "pin", "us", "--editions"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert not [line for line in _check_us(root, capsys) if "basics.yaml" in line]
+    assert us.read_text().startswith("# US English: only what differs")  # comments kept
+
+
+def test_a_us_text_by_place_notices_the_english_moving_under_it(tmp_path, capsys):
+    """A list item named by position: a new item before it puts other English there."""
+    root = _us_copy(tmp_path)
+    english = root / "en" / "documents" / "glossary.yaml"
+    us = root / "en-US" / "documents" / "glossary.yaml"
+    text = english.read_text()
+    start = text.index("key_facts:")
+    item = text.index("      - ", start)
+    english.write_text(text[:item] + "      - A new first fact about words.\n" + text[item:])
+    lines = [line for line in _check_us(root, capsys) if "has changed" in line]
+    assert len(lines) == 1 and lines[0].startswith(
+        f"{root}/en-US/documents/glossary.yaml:{_line(us, 'body[key-facts].key_facts[2]')}:3: "
+        "warning: blocks.body[key-facts].key_facts[2]: the en text this replaces"), lines
+
+
+def test_a_partial_may_not_pick_a_block_by_its_position(tmp_path):
+    root = _partial_root(tmp_path, "based_on: en\nblocks:\n  'body[3].p': Text.\n")
+    with pytest.raises(ContentError) as exc:
+        content.load_pack("default", root)
+    [problem] = [p for p in exc.value.problems if p.severity == "error"]
+    base = root / "en" / "documents" / "basics.yaml"
+    data = yaml.safe_load(base.read_text())
+    assert problem.file.endswith("en-US/documents/basics.yaml") and problem.line == 3
+    block = data["body"][3]
+    line = _line(base, next(iter(block.values())) if isinstance(next(iter(block.values())), str)
+                 else next(iter(block)))
+    assert (f"'body[3]' picks a block by its position, which names another block once blocks "
+            f"are added or moved: give it an `id:` in {base}:{line} and name it by that "
+            "id") in problem.message, problem.message
+    # a text inside a block named by id, by its position in the block's list, is allowed
+    root = _partial_root(tmp_path / "2", "based_on: en\nblocks:\n"
+                                         "  'body[key-facts].key_facts[1]': Two caregivers.\n")
+    pack = content.load_pack("default", root)
+    [note] = [w for w in pack.warnings if "en-US" in w.file]
+    assert "no record of the en text" in note.message and "make_kit pin default --editions" \
+        in note.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,6 +566,74 @@ def test_check_reports_stale_and_untranslated_text_by_file_and_line(fixture, tmp
     assert re.search(rf"fr/documents/referral-sheet.yaml:{line}:\d+: warning: "
                      r"slots\[\d+\]\.hint: untranslated", err), err
     assert err.count("warning:") == 2, err
+
+
+def _line_of(path: Path, start: str) -> int:
+    return next(i for i, t in enumerate(path.read_text().splitlines(), 1)
+                if t.strip().startswith(start))
+
+
+def test_site_words_go_through_the_translation_workflow(fixture, tmp_path, capsys):
+    """The web edition's words are content (strings.yaml `site:`): exported with file and
+    line, imported with a record, and checked for untranslated and stale words."""
+    from kit.output import write_files
+    from kit.site.words import words_for
+
+    english = fixture / "en" / "strings.yaml"
+    po = polib.pofile(translate.export(content.Places(fixture), "bi", "fr").decode())
+    by_key = {e.msgctxt: e for e in po}
+    entry = by_key["strings.yaml:site.download_pdf"]
+    assert entry.msgid == "Download this as a PDF"
+    assert entry.occurrences[0] == ("en/strings.yaml", str(_line_of(english, "download_pdf:")))
+    assert entry.msgstr == backwards(entry.msgid)  # already translated: comes back filled in
+    assert {f"strings.yaml:site.{k}" for k in ("skip", "fill_in", "home", "crisis_label")} \
+        <= set(by_key)
+    pack = content.load_pack("bi", fixture, language="fr")
+    assert words_for(pack)["fill_in"] == backwards(
+        yaml.safe_load(english.read_text())["site"]["fill_in"])
+
+    root = tmp_path / "content"
+    shutil.copytree(fixture, root)
+    places = content.Places(root)
+    english = root / "en" / "strings.yaml"
+    french = root / "fr" / "strings.yaml"
+    english.write_text(english.read_text().replace("Nothing you type is sent anywhere",
+                                                   "Nothing you type leaves this device"))
+    commands.check(places, "bi", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(french))}:{_line_of(french, 'fill_in:')}:\d+: warning: "
+                     r"site\.fill_in: out of date: the en-GB words changed since they were "
+                     "translated", err), err
+    assert err.count("warning:") == 1, err
+    # translated again, with one word left for later: untranslated, at its line
+    exported = translate.export(places, "bi", "fr")
+    assert [e.msgctxt for e in polib.pofile(exported.decode()) if "fuzzy" in e.flags] == \
+        ["strings.yaml:site.fill_in"]
+    po = _translate_po(exported, tmp_path / "bi.fr.po", leave_empty={"strings.yaml:site.home"})
+    files = translate.import_po(places, "bi", po)
+    write_files(root, {k: v for k, v in files.items() if k.endswith("strings.yaml")})
+    assert backwards("Nothing you type leaves this device") in \
+        yaml.safe_load(french.read_text())["site"]["fill_in"]
+    commands.check(places, "bi", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(french))}:{_line_of(french, 'home:')}:\d+: warning: "
+                     r"site\.home: untranslated: no translation of the en-GB words 'All "
+                     r"documents' \(strings\.yaml:site\.home\)", err), err
+    assert err.count("warning:") == 1, err
+
+
+def test_check_reports_site_words_a_hand_written_language_leaves_out(tmp_path, capsys):
+    root = tmp_path / "content"
+    shutil.copytree(content.CONTENT, root)
+    spanish = root / "es" / "strings.yaml"
+    text = spanish.read_text()
+    spanish.write_text(text.replace("  download_pdf: Descargar en PDF\n", ""))
+    commands.check(content.Places(root), "us", language="es", say=lambda *a: None)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(spanish))}:{_line_of(spanish, 'site:')}:\d+: warning: "
+                     r"site: untranslated: no es words for 'Download this as a PDF' "
+                     r"\(strings\.yaml:site\.download_pdf\)", err), err
+    assert err.count("warning:") == 1, err
 
 
 def test_check_prints_reading_level_per_document_and_language(fixture):
@@ -562,11 +736,14 @@ def test_the_web_edition_has_every_language_edition(fixture):
     assert {"en-GB/index.html", "fr/index.html", "fr/pdf/bi.fr.pdf"} <= set(site.files)
     page = site.files["fr/basics.html"].decode()
     assert '<html lang="fr"' in page and backwards("Most children form a close bond") in page
+    # the site's own words came through the translation too: none of them is English
+    assert backwards("Download this as a PDF") in page and backwards("Skip to the text") in page
+    assert "Download this as a PDF" not in page and "All documents" not in page
+    assert backwards("What is in this pack") in site.files["fr/index.html"].decode()
 
 
 def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, capsys):
     import make_kit
-    from kit.batch import fingerprint
 
     field = "referral-sheet_health-visitor_name"
     families = tmp_path / "families.csv"
@@ -586,9 +763,6 @@ def test_batch_language_option_builds_every_family_in_that_edition(tmp_path, cap
     assert make_kit.main(argv) == 0  # the same edition again: nothing to rebuild
     statuses = [line.split(",")[5] for line in (out / "manifest.csv").read_text().splitlines()]
     assert statuses == ["status", "unchanged", "unchanged"]
-    places = content.Places(content.CONTENT)
-    assert fingerprint(places, "us", Options(), language="es") != fingerprint(places, "us",
-                                                                              Options())
 
 
 def test_batch_with_a_language_the_kit_lacks_is_a_clear_error(tmp_path, capsys):
@@ -605,3 +779,85 @@ def test_batch_with_a_language_the_kit_lacks_is_a_clear_error(tmp_path, capsys):
     assert make_kit.main(["batch", "us", str(families), "--out", str(out),
                           "--language", "../x"]) == 2
     assert "'../x' is not a language code" in capsys.readouterr().err
+
+
+def _edition_org(tmp_path: Path) -> Path:
+    """An organisation folder with a kit like the stock us one (US English and Spanish) whose
+    one document prints `{{ family.language }}`."""
+    org = tmp_path / "org"
+    (org / "kits").mkdir(parents=True)
+    (org / "documents").mkdir()
+    (org / "kits" / "fam.yaml").write_text("extends: us\ndocuments: [note]\n")
+    (org / "documents" / "note.yaml").write_text(
+        "layout: handout\ntitle: A note for you\nsummary: Which edition this pack is.\n"
+        "body:\n  - \"Language cell: {{ family.language | default('none') }}.\"\n")
+    return org
+
+
+def _statuses(out: Path) -> dict[str, str]:
+    import csv
+
+    with open(out / "manifest.csv", newline="") as fh:
+        return {r["id"]: r["status"] for r in csv.DictReader(fh)}
+
+
+def test_batch_language_column_chooses_each_familys_edition(tmp_path, capsys):
+    import make_kit
+
+    org = _edition_org(tmp_path)
+    families = tmp_path / "families.csv"
+    families.write_text("id,language\nA1,es\nB2,\nC3,fr\nD4,EN-us\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["--org", str(org), "batch", "fam", str(families), "--out", str(out), "--jobs", "1",
+            "--quiet"]
+    assert make_kit.main(argv) == 2  # one row failed, the others were built
+    err = capsys.readouterr().err
+    assert (f"{families}:4: error: row 3, column language: 'fr' is not one of this kit's "
+            "languages (en-US, es); this family's pack was not built") in err
+    assert "column 2" not in err  # the language column is used: no 'not used' warning
+    assert not (out / "c3.pdf").exists()
+    assert make_kit.main(["--org", str(org), "check", "fam", "--families", str(families)]) == 0
+    err = capsys.readouterr().err  # check --families says the same, once, as a warning
+    assert err.count(f"{families}:4: warning: row 3, column language: 'fr' is not one of this "
+                     "kit's languages (en-US, es)") == 1
+    for name, lang, cell in (("a1", "es", "es"), ("b2", "en-US", ""), ("d4", "en-US", "EN-us")):
+        data = (out / f"{name}.pdf").read_bytes()
+        assert reader(data).trailer["/Root"]["/Lang"] == lang, name
+        text = " ".join(page_texts(data))
+        assert f"Language cell: {cell}." in text, name  # {{ family.language }} still works
+        found = words(text)
+        if lang == "es":
+            assert sum(w in SPANISH for w in found) > 3 * sum(w in ENGLISH for w in found)
+        else:
+            assert sum(w in ENGLISH for w in found) > 3 * sum(w in SPANISH for w in found)
+    assert _statuses(out) == {"a1": "built", "b2": "built", "c3": "failed", "d4": "built"}
+    import csv
+
+    with open(out / "manifest.csv", newline="") as fh:  # which edition each pack is in
+        assert {r["id"]: r["language"] for r in csv.DictReader(fh)} == {
+            "a1": "es", "b2": "en-US", "c3": "", "d4": "en-US"}
+    # the row wins over --language: only the row without a language cell changes edition
+    assert make_kit.main(argv + ["--language", "es"]) == 2
+    assert _statuses(out) == {"a1": "unchanged", "b2": "built", "c3": "failed",
+                              "d4": "unchanged"}
+    assert reader((out / "b2.pdf").read_bytes()).trailer["/Root"]["/Lang"] == "es"
+    # the edition is part of each pack's stamp: a changed cell rebuilds that pack alone
+    families.write_text("id,language\nA1,en-US\nB2,\nC3,fr\nD4,EN-us\n", encoding="utf-8")
+    assert make_kit.main(argv + ["--language", "es"]) == 2
+    assert _statuses(out) == {"a1": "built", "b2": "unchanged", "c3": "failed",
+                              "d4": "unchanged"}
+    assert reader((out / "a1.pdf").read_bytes()).trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_batch_language_option_the_kit_lacks_stops_even_with_its_content(tmp_path, capsys):
+    """en-GB has documents (content/en/) but the us kit does not list it: no pack is built."""
+    import make_kit
+
+    families = tmp_path / "families.csv"
+    families.write_text("id\nA1\n")
+    out = tmp_path / "out"
+    assert make_kit.main(["batch", "us", str(families), "--out", str(out),
+                          "--language", "en-GB"]) == 2
+    err = capsys.readouterr().err
+    assert "--language: error: 'en-GB' is not one of this kit's languages (en-US, es)" in err
+    assert not out.exists()

@@ -131,6 +131,27 @@ def test_editions_link_to_each_other_with_hreflang(tmp_path):
     assert 'hreflang="en-US" href="en-US/index.html"' in front
 
 
+def test_the_sites_own_words_come_from_the_content(tmp_path):
+    """An organisation changes (or a translator supplies) the site's words in strings.yaml
+    under `site:`; a word it leaves out is the bundled one."""
+    org = tmp_path / "org"
+    org.mkdir()
+    (org / "strings.yaml").write_text("site:\n  download_pdf: Save this as a PDF\n"
+                                      "  home: Back to the list\n")
+    site = site_of("sample", org=org)
+    page = site.files["en-GB/checklist.html"].decode()
+    assert "Save this as a PDF" in page and ">Back to the list</a>" in page
+    assert "Download this as a PDF" not in page
+    assert "Nothing you type is sent anywhere" in page  # not changed: the bundled words
+    import yaml
+
+    from kit import content, schema
+
+    for language in ("en", "es"):  # the bundled words: every one the site prints, in each
+        words = yaml.safe_load((content.CONTENT / language / "strings.yaml").read_text())
+        assert set(words["site"]) == set(schema.SiteWords.model_fields), language
+
+
 def test_a_spanish_edition_speaks_spanish_around_its_documents(tmp_path):
     """The site's own words (download links, the note on forms, page counts) are in the
     edition's language, not English around Spanish text."""

@@ -71,7 +71,7 @@ def build_site(places, kit_names: list[str], base_url: str | None = None) -> Sit
     _add_page(site, "index.html", "root.html", lang=editions[0]["language"],
               editions=[{"folder": e["folder"], "language": e["language"], "title": e["title"],
                          "name": e["pack"].brand.name} for e in editions],
-              css=f"{editions[0]['folder']}/site.css", words=words_for(editions[0]["language"]))
+              css=f"{editions[0]['folder']}/site.css", words=words_for(editions[0]["pack"]))
     return site
 
 
@@ -122,7 +122,7 @@ def _edition(site: Site, edition: dict, editions: list, places) -> None:
     site.documents[folder] = [d["name"] for d in docs if d["page"]]
 
     common = dict(lang=pack.kit.language, brand=brand, logo=logo,
-                  words=words_for(pack.kit.language),
+                  words=words_for(pack),
                   kit=pack.kit, css="site.css", fonts="fonts/", pack_title=pack.kit.title,
                   edition_line=_edition_line(pack), home="index.html")
     cover = pack.cover.model

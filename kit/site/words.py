@@ -1,61 +1,53 @@
-"""The web edition's own words, per language (the documents' words all come from the content).
+"""The web edition's own words ("Download this as a PDF", the note on forms, ...).
 
-A language missing here, or a word missing from one, falls back to English."""
+They are content, not code: the `site:` words of each language's strings.yaml, so translators
+supply them with the rest of the pack's words (`make_kit translate export` and `import`), and
+`check` reports the ones untranslated or out of date. A word an edition's strings leave out is
+the bundled content's word in that language, else its English one.
+"""
 from __future__ import annotations
 
 LANGUAGE_NAMES = {"en": "English", "en-GB": "English (UK)", "en-US": "English (US)",
                   "fr": "Français", "de": "Deutsch", "es": "Español", "cy": "Cymraeg",
                   "pl": "Polski", "uk": "Українська", "ar": "العربية", "vi": "Tiếng Việt"}
-
-_EN = {
-    "skip": "Skip to the text",
-    "download_pack": "Download the whole pack",
-    "download_pdf": "Download this as a PDF",
-    "pdf": "PDF",
-    "pages": "pages",
-    "page": "page",
-    "documents": "What is in this pack",
-    "read_page": "Read it here",
-    "home": "All documents",
-    "languages": "Other languages",
-    "editions": "Editions",
-    "fill_in": "You can fill this in on this page and print it. Nothing you type is sent "
-               "anywhere or saved: print it, or download the fillable PDF, before you close "
-               "the page.",
-    "print": "Print this page",
-    "fillable_pdf": "the fillable PDF",
-    "crisis_label": "Get help now",
-    "downloads": "Downloads",
-}
-
-_ES = {
-    "skip": "Ir al texto",
-    "download_pack": "Descargar el paquete completo",
-    "download_pdf": "Descargar en PDF",
-    "pdf": "PDF",
-    "pages": "páginas",
-    "page": "página",
-    "documents": "Qué hay en este paquete",
-    "read_page": "Leer aquí",
-    "home": "Todos los documentos",
-    "languages": "Otros idiomas",
-    "editions": "Ediciones",
-    "fill_in": "Puede llenar esta hoja aquí e imprimirla. Nada de lo que escriba se envía ni "
-               "se guarda: imprímala, o descargue el PDF para llenar, antes de cerrar la "
-               "página.",
-    "print": "Imprimir esta página",
-    "fillable_pdf": "el PDF para llenar",
-    "crisis_label": "Pida ayuda ahora",
-    "downloads": "Descargas",
-}
-
-_BY_LANGUAGE = {"en": _EN, "es": _ES}
+"""Each language's name in itself, for the language switcher."""
 
 
-def words_for(language: str) -> dict:
-    """The site's words in `language` (e.g. es or en-US), English where it has none."""
-    own = _BY_LANGUAGE.get(language) or _BY_LANGUAGE.get(language.split("-")[0], {})
-    return {**_EN, **own, "language_names": LANGUAGE_NAMES}
+def words_for(pack) -> dict:
+    """The site's words for a loaded pack's edition: its strings' `site:` words, then the
+    bundled ones of its language, then the bundled English ones."""
+    words: dict = {}
+    own = pack.strings.site
+    layers = [own.model_dump(exclude_none=True) if own is not None else {}]
+    layers += [_bundled(language) for language in (pack.kit.language, "en")]
+    for layer in layers:
+        for key, value in layer.items():
+            words.setdefault(key, value)
+    return {**words, "language_names": LANGUAGE_NAMES}
 
 
-WORDS = words_for("en")
+def _bundled(language: str) -> dict:
+    """The `site:` words of the bundled content's strings.yaml files for `language`."""
+    from .. import schema
+    from ..content import CONTENT, Places
+    from ..errors import ContentError
+    from ..loader import load_yaml
+
+    words: dict = {}
+    for folder in Places(CONTENT).language_dirs(language):
+        path = folder / "strings.yaml"
+        if not path.is_file():
+            continue
+        source = load_yaml(path)
+        site = source.data.get("site") if isinstance(source.data, dict) else None
+        if not isinstance(site, dict):
+            continue
+        try:
+            found = schema.SiteWords.model_validate(site)
+        except ValueError:
+            raise ContentError([source.problem(("site",), "the web edition's words must be "
+                                                          "text, each under its name")]) \
+                from None
+        for key, value in found.model_dump(exclude_none=True).items():
+            words.setdefault(key, value)
+    return words
