@@ -207,6 +207,7 @@ def pin_editions(places, kit_name: str, say=print) -> list[Path]:
     else in the content folder, are written."""
     import yaml
 
+    from . import content
     from .editions import SOURCES, document_source, is_partial, with_sources
     from .errors import ContentError, display_path
     from .loader import load_yaml
