@@ -7,7 +7,7 @@
     python bench/run.py --runs 9        runs per timed figure (default 7; --quick: 2)
     python bench/run.py --bulk 200      packs in the default kit's bulk figures (default 1000)
     python bench/run.py --typst-fresh-bulk N   packs for Typst compiling each afresh (default
-                                        250, or --bulk when smaller: its rate settles early)
+                                        250, or --bulk when smaller, to keep the run short)
     python bench/run.py --org-bulk N    packs in the example organisation's bulk (default 200)
     python bench/run.py --readme        also put the table into bench/README.md
 
