@@ -1,29 +1,33 @@
 #!/usr/bin/env python3
-"""Benchmark: attachment-kit (ReportLab) against Typst building the same default pack.
+"""Benchmark: attachment-kit (ReportLab) against Typst, figure by figure, with the targets of
+"Fast at every scale" and a verdict on each.
 
-    python bench/run.py                 full run: about 3 minutes on 2 cores (the bulk of 1000
-                                        dominates; 5-6 minutes before the engine's speed-ups)
-    python bench/run.py --quick         smoke run: about 30 s
-    python bench/run.py --runs 9        repeats per timed figure (default 5; --quick: 2)
-    python bench/run.py --bulk 200      attachment-kit packs in the bulk figure (default 1000;
-                                        --quick: 50)
-    python bench/run.py --typst-bulk N  Typst packs in the bulk figure (default 250, or --bulk
-                                        when smaller; its rate and memory settle within ~50
-                                        packs per worker; 1000 adds about a minute)
-    python bench/run.py --bulk-family   also the bulk figure through the engine's per-family
-                                        path (kit/batch.py's load + build); adds ~2 minutes
+    python bench/run.py                 full run: 7 runs per timed figure, bulks of 1000
+    python bench/run.py --quick         smoke run: 2 runs per figure, small bulks
+    python bench/run.py --runs 9        runs per timed figure (default 7; --quick: 2)
+    python bench/run.py --bulk 200      packs in the default kit's bulk figures (default 1000)
+    python bench/run.py --typst-fresh-bulk N   packs for Typst compiling each afresh (default
+                                        250, or --bulk when smaller, to keep the run short)
+    python bench/run.py --org-bulk N    packs in the example organisation's bulk (default 200)
     python bench/run.py --readme        also put the table into bench/README.md
 
-Prints a table (Markdown) and writes every figure, with its raw samples, to
-bench/results/latest.json. See bench/README.md for what each figure means.
+Every figure is measured for attachment-kit and for Typst twice: compiling afresh (a new
+compiler, `typst.compile()`, or a new process) and reusing one `typst.Compiler`, which is what
+a Typst user gets in a batch or in `typst watch`. Timed figures are run in interleaved rounds
+(each round runs every contender of the figure once, in a rotating order, so a busy moment
+of the machine falls on all of them) after one untimed warm-up round, and report the median,
+minimum and maximum of wall time and, beside it, CPU time (all threads and waited-for child
+processes). Prints a Markdown table; writes every figure with its raw samples and the
+environment to bench/results/latest.json. See bench/README.md for what each figure means.
 
-This module imports only the standard library at the top: the bulk figure starts its workers
+This module imports only the standard library at the top: the bulk figures start their workers
 with the "spawn" method, which re-imports this file in each worker, and a worker should hold
 only what its engine needs (its memory is one of the figures).
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -44,23 +48,90 @@ for p in (str(ROOT), str(BENCH)):
         sys.path.insert(0, p)
 
 KIT = "default"
+ORG = ROOT / "examples" / "riverside-adoption"
+ORG_KIT = "riverside-adoption"
 WORKERS = 2
 GROWTH_WINDOW = 100
 """Memory growth compares a worker's RSS after its first 100 builds with its RSS at the end."""
 GROWTH_LIMIT_MB = 5.0
+PEAK_LIMIT_MB = 150.0
+ORG_TARGET = 20.0
+PREFILL_FIELD = "referral-sheet_gp-paediatrician_phone"
+"""The default pack's form field every bulk pack pre-fills with the family's own value."""
 
 TARGETS = {
-    "warm": "warm time per pack <= Typst's",
-    "bulk": "bulk throughput >= 2x Typst's",
-    "cold": "cold build <= 1.5x Typst's",
-    "peak": "peak memory <= 150 MB",
-    "growth": f"no memory growth across the bulk run (growth <= {GROWTH_LIMIT_MB:g} MB)",
+    "warm": "warm pack, CPU: at most 1.0x Typst compiling afresh",
+    "rebuild": "rebuild after a one-word change: at most 2x Typst reusing its compiler",
+    "bulk": ("bulk of the default kit with a personalised cover and pre-filled referral: "
+             "at least 1.0x Typst reusing its compiler (packs per second, 2 workers)"),
+    "org": f"bulk of the example organisation: at least {ORG_TARGET:g} packs per second",
+    "cold_unchanged": "cold build, unchanged inputs: at most 1.5x Typst's cold compile",
+    "cold_first": "first cold build of pack and documents: at most 3x Typst's cold compile",
+    "peak": f"peak RSS at most {PEAK_LIMIT_MB:g} MB per worker",
+    "growth": f"RSS flat over the bulk run (growth at most {GROWTH_LIMIT_MB:g} MB)",
 }
 
+# ---------------------------------------------------------------------------------------------
+# Families for the bulk figures: every pack has its own name on it
 
-def personal_line(i: int) -> str:
-    """The one line that differs between packs: the cover's audience line, like a family name."""
-    return f"Prepared for family no. {i:04d}"
+_FIRST = ["Ada", "Emeka", "Łucja", "Zoë", "Jo", "Alex", "Priya", "Sam", "Noor", "Tomás", "Ines",
+          "Kwame", "Mei", "Oisín", "Freya", "Yusuf", "Amara", "Rhys", "Saoirse", "Dev", "Hana",
+          "Mateo", "Ngozi", "Leila", "Finn", "Aisha", "Bram", "Chloé", "Dara", "Elif", "Gus",
+          "Ivy"]
+_LAST = ["Okafor", "Nowak", "Brown", "Green", "Patel", "Shah", "Murphy", "Kowalski", "Mensah",
+         "Ahmed", "Jones", "Nguyen", "O'Brien", "García", "Müller", "Evans", "Hughes", "Singh",
+         "Costa", "Byrne", "Ali", "Walsh", "Chen", "Adeyemi", "Rossi", "Kaur", "Lewis", "Novak",
+         "Price", "Quinn", "Reid", "Silva"]
+
+
+def family_name(i: int) -> str:
+    """A different name for each i (1,024 combinations, then numbered)."""
+    n = len(_FIRST) * len(_LAST)
+    name = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i // len(_FIRST)) % len(_LAST)]}"
+    return name if i < n else f"{name} {i // n + 1}"
+
+
+def default_row(i: int) -> dict:
+    """A families-file row for the default kit: a name for the cover and the family's own
+    value for one referral-sheet field."""
+    return {"id": f"family-{i:04d}", "parent_name": family_name(i),
+            PREFILL_FIELD: f"0300 {i % 1000:03d} {4000 + i % 5000:04d}"}
+
+
+def cover_line(row: dict) -> str:
+    """The cover's audience line of a family's pack (the bench organisation's front matter)."""
+    return f"Prepared for {row['parent_name']}"
+
+
+def org_row(i: int, template: list[dict]) -> dict:
+    """A row of the example organisation's families file, with a different family's names:
+    the file's own rows give the columns and the support workers."""
+    base = template[i % len(template)]
+    row = dict(base)
+    row["id"] = f"family-{i:04d}"
+    row["parent_name"] = family_name(i)
+    row["child_name"] = _FIRST[(i * 7 + 3) % len(_FIRST)]
+    return row
+
+
+def org_template() -> list[dict]:
+    with open(ORG / "families.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def bench_org(folder: Path) -> Path:
+    """An organisation folder whose only file is the stock cover with the family's name as its
+    audience line, so the default kit's packs are personalised through the engine's own
+    `{{ family.* }}` variables."""
+    docs = folder / "documents"
+    docs.mkdir(parents=True, exist_ok=True)
+    stock = (ROOT / "content" / "en" / "documents" / "front-matter.yaml").read_text(encoding="utf-8")
+    lines = stock.splitlines()
+    hits = [n for n, line in enumerate(lines) if line.startswith("audience:")]
+    assert len(hits) == 1, "front-matter.yaml has no single audience line to personalise"
+    lines[hits[0]] = 'audience: "Prepared for {{ family.parent_name }}"'
+    (docs / "front-matter.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,8 +158,7 @@ def peak_kb() -> int:
 
     /proc/self/status VmHWM on Linux: the peak of this process's own memory since it started.
     Not getrusage's ru_maxrss: in a process started by fork + exec (subprocess, and the
-    "spawn" workers) that counts the parent's memory copied at the fork, before the exec,
-    and so reported the benchmark's own 200+ MB for every worker."""
+    "spawn" workers) that counts the parent's memory copied at the fork, before the exec."""
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
@@ -106,20 +176,25 @@ def cpu_s() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed(fn, runs: int, warmup: int = 1) -> dict:
-    """Call fn(i) warmup times untimed, then runs times timed; seconds per call (wall clock),
-    with the CPU seconds per call beside them (more than the wall time when the work runs on
-    several threads)."""
-    for i in range(warmup):
-        fn(-1 - i)
-    samples, cpu = [], []
+def rounds(contenders: dict, runs: int, warmup: int = 1) -> dict:
+    """Interleaved rounds: `warmup` untimed rounds, then `runs` timed ones; each round calls
+    every contender's fn(i) once, the order rotated by one each round. Returns, per contender,
+    the wall seconds per call and the CPU seconds per call beside them."""
+    names = list(contenders)
+    for w in range(warmup):
+        for name in names:
+            contenders[name](-1 - w)
+    wall: dict = {name: [] for name in names}
+    cpu: dict = {name: [] for name in names}
     for i in range(runs):
-        c = cpu_s()
-        t = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - t)
-        cpu.append(cpu_s() - c)
-    return summary(samples) | {"cpu": summary(cpu)}
+        shift = i % len(names)
+        for name in names[shift:] + names[:shift]:
+            c = cpu_s()
+            t = time.perf_counter()
+            contenders[name](i)
+            wall[name].append(time.perf_counter() - t)
+            cpu[name].append(cpu_s() - c)
+    return {name: summary(wall[name]) | {"cpu": summary(cpu[name])} for name in names}
 
 
 _COLD_ENV: dict | None = None
@@ -129,9 +204,9 @@ def cold_env() -> dict:
     """The environment for the cold-start processes: bytecode caching on, into a private folder.
 
     A user's installed copy has its .pyc files; a process that must compile kit/, layouts/ and
-    reportlab from source (PYTHONDONTWRITEBYTECODE=1, as in some sandboxes and CI) pays ~50-100 ms
-    more. So the cold figures drop PYTHONDONTWRITEBYTECODE and cache bytecode under a temporary
-    PYTHONPYCACHEPREFIX (nothing is written beside the sources); the untimed first run fills it.
+    reportlab from source (PYTHONDONTWRITEBYTECODE=1, as in some sandboxes and CI) pays more. So
+    the cold figures drop PYTHONDONTWRITEBYTECODE and cache bytecode under a temporary
+    PYTHONPYCACHEPREFIX (nothing is written beside the sources); the warm-up round fills it.
     """
     global _COLD_ENV
     if _COLD_ENV is None:
@@ -146,120 +221,12 @@ def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# attachment-kit
+def _pdf_pages(data: bytes) -> int:
+    import io
 
+    from pypdf import PdfReader
 
-def family_row(i: int) -> dict:
-    """A families-file row for the engine's own per-family path (kit/batch.py): a name, and a
-    value for one form field of the default pack."""
-    return {"id": f"family-{i:04d}", "referral-sheet_gp-paediatrician_phone": f"0300 {i % 1000:03d} 4567"}
-
-
-def engine_has_families() -> bool:
-    """Whether the engine has per-family packs: load_pack(family=...), build_pack(prefill=...)."""
-    import inspect
-
-    from kit.build import build_pack
-    from kit.content import load_pack
-
-    return ("family" in inspect.signature(load_pack).parameters
-            and "prefill" in inspect.signature(build_pack).parameters)
-
-
-def build_family(kit_name: str, i: int) -> bytes:
-    """One family's pack the way kit/batch.py builds it (load with the row's variables, build
-    with its form values), without writing it."""
-    from kit.build import Options, build_pack
-    from kit.content import load_pack
-
-    row = family_row(i)
-    pack = load_pack(kit_name, family=row)
-    return build_pack(pack, Options(documents=False), prefill=row).files[f"{pack.name}.pdf"]
-
-
-def personalised(pack, i: int):
-    """The pack with its cover's audience line changed: a different PDF, no engine change."""
-    import dataclasses
-
-    cover = pack.cover
-    model = cover.model.model_copy(update={"audience": personal_line(i)})
-    return dataclasses.replace(pack, cover=dataclasses.replace(cover, model=model))
-
-
-def kit_cold(runs: int, pack_only: bool = False, same_folder: bool = False) -> dict:
-    """`python make_kit.py build default --out TMP` as a whole process, command to exit.
-
-    Each run writes into a new, empty folder: a first build. With same_folder, every run
-    writes into the same folder, as a user building again does (the engine may then reuse
-    what it keeps there, such as the page counts it remembers)."""
-    shared = tempfile.mkdtemp(prefix="bench-cold-") if same_folder else None
-
-    def run(i):
-        with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
-            cmd = [sys.executable, "make_kit.py", "build", KIT, "--out", shared or tmp]
-            if pack_only:
-                cmd.append("--pack-only")
-            subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=cold_env())
-    try:
-        return timed(run, runs)
-    finally:
-        if shared:
-            shutil.rmtree(shared, ignore_errors=True)
-
-
-def kit_warm(runs: int, tagged: bool = True) -> tuple[dict, dict]:
-    """build_pack(pack, Options(documents=False)) in one process, the pack loaded once;
-    `tagged=False` measures the same build without the PDF/UA structure (tagging's cost)."""
-    from kit.build import Options, build_pack
-    from kit.content import load_pack
-
-    pack = load_pack(KIT)
-    packs = {i: personalised(pack, i) for i in range(-1, runs)}
-    options = Options(documents=False, tagged=tagged)
-    stats = timed(lambda i: build_pack(packs[i], options), runs)
-    result = build_pack(pack, options)
-    name = f"{pack.name}.pdf"
-    size, pages = len(result.files[name]), result.pages[name]
-    return stats, {"bytes": size, "pages": pages, "bytes_per_page": size / pages}
-
-
-EDIT = ("You do not need to be a perfect parent", "You do not need to be a flawless parent")
-"""The one-word change for the rebuild figure (in basics: its first paragraph)."""
-
-
-def kit_warm_family(runs: int) -> dict:
-    """Per pack through the engine's family path: load_pack(family=row) + build_pack(prefill=row),
-    in one process (the YAML is read and validated again for every family)."""
-    return timed(lambda i: build_family(KIT, i), runs)
-
-
-def kit_rebuild(runs: int, documents: bool) -> dict:
-    """Build from a copy of content/, change one word in one document, load and build again
-    in the same process; the second load and build is timed."""
-    from kit.build import Options, build_pack
-    from kit.content import load_pack
-
-    options = Options(documents=documents)
-    samples = []
-    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
-        root = Path(tmp) / "content"
-        shutil.copytree(ROOT / "content", root)
-        doc = root / "en" / "documents" / "basics.yaml"
-        text = doc.read_text(encoding="utf-8")
-        assert EDIT[0] in text, "the rebuild figure's sentence is no longer in basics.yaml"
-        build_pack(load_pack(KIT, root), options)  # the build before the change (untimed)
-        for i in range(runs + 1):  # the first change is a warm-up
-            old, new = EDIT if i % 2 == 0 else EDIT[::-1]
-            text = text.replace(old, new, 1)
-            doc.write_text(text, encoding="utf-8")
-            t = time.perf_counter()
-            result = build_pack(load_pack(KIT, root), options)
-            elapsed = time.perf_counter() - t
-            assert result.files, "no output"
-            if i:
-                samples.append(elapsed)
-    return summary(samples)
+    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,132 +250,250 @@ def typst_source() -> str:
 
 
 _TYPST_COLD = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-               "font_paths=[sys.argv[3]], ignore_system_fonts=True, root='/')")
-
-
-def typst_cold(source: str, runs: int) -> dict:
-    """A new Python process that imports typst and compiles the pack's .typ once."""
-    import typst_pack
-
-    with tempfile.TemporaryDirectory(prefix="bench-typst-") as tmp:
-        src = Path(tmp) / "pack.typ"
-        src.write_text(source, encoding="utf-8")
-
-        def run(i):
-            subprocess.run([sys.executable, "-c", _TYPST_COLD, str(src), str(Path(tmp) / "pack.pdf"),
-                            str(typst_pack.FONT_DIR)], cwd=ROOT, check=True, env=cold_env())
-        return timed(run, runs)
-
-
-def typst_cold_from_yaml(runs: int) -> dict:
-    """A new process that loads the YAML with the kit's loader, writes the markup and compiles
-    it (bench/typst_pack.py): the whole path from content to PDF through Typst."""
-    def run(i):
-        with tempfile.TemporaryDirectory(prefix="bench-typst-") as tmp:
-            subprocess.run([sys.executable, str(BENCH / "typst_pack.py"), KIT, "--out",
-                            str(Path(tmp) / "pack.pdf")], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL, env=cold_env())
-    return timed(run, runs)
-
-
-def typst_warm(source: str, runs: int) -> tuple[dict, dict, dict]:
-    """Compile repeatedly in one process, the cover line changed each time.
-
-    typst.compile() makes a new compiler (world) per call: nothing is reused, each compile is
-    a full one (checked: identical inputs take as long as changed ones). A reused
-    typst.Compiler caches (comemo): identical input then takes ~10% of the time, and a
-    changed cover line ~25%; that incremental figure is reported beside the full one.
-    """
-    import typst_pack
-
-    full = timed(lambda i: typst_pack.compile_source(typst_pack.personalise(source,
-                                                                            personal_line(i))),
-                 runs)
-    comp = typst_pack.compiler()
-    typst_pack.compile_source(source, comp)  # fill the cache
-    incremental = timed(lambda i: typst_pack.compile_source(
-        typst_pack.personalise(source, personal_line(i)), comp), runs)
-    data = typst_pack.compile_source(source)
-    pages = _pdf_pages(data)
-    return full, incremental, {"bytes": len(data), "pages": pages,
-                               "bytes_per_page": len(data) / pages}
-
-
-def typst_rebuild(source: str, runs: int) -> dict:
-    """Compile, change one word, compile again with the same compiler (as `typst watch`
-    does); the second compile is timed."""
-    import typst_pack
-
-    assert EDIT[0] in source
-    comp = typst_pack.compiler()
-    typst_pack.compile_source(source, comp)
-    samples = []
-    for i in range(runs + 1):
-        old, new = EDIT if i % 2 == 0 else EDIT[::-1]
-        source = source.replace(old, new, 1)
-        t = time.perf_counter()
-        typst_pack.compile_source(source, comp)
-        if i:
-            samples.append(time.perf_counter() - t)
-    return summary(samples)
-
-
-def _pdf_pages(data: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
+               "font_paths=[sys.argv[3]], ignore_system_fonts=True, root='/', "
+               "pdf_standards=['ua-1'])")
+"""Typst's cold compile: a new process (the `typst` Python package has no command line of its
+own, and there is no typst binary here) that imports typst and compiles the pack to a file,
+checked against PDF/UA-1 as every compile of the bench is."""
 
 
 # ---------------------------------------------------------------------------------------------
-# Bulk: n builds over a pool of worker processes, each worker reporting its memory
+# Figure: warm pack
+
+
+def personalised(pack, i: int):
+    """The pack with its cover's audience line changed: a different PDF, no engine change."""
+    import dataclasses
+
+    cover = pack.cover
+    model = cover.model.model_copy(update={"audience": cover_line(default_row(i))})
+    return dataclasses.replace(pack, cover=dataclasses.replace(cover, model=model))
+
+
+def fig_warm(runs: int, source: str | None) -> dict:
+    """In one process, after a warm-up: the default pack built again, its cover line changed
+    each time; Typst compiling the same change afresh and with a reused compiler."""
+    from kit.build import Options, build_pack
+    from kit.content import load_pack
+
+    pack = load_pack(KIT)
+    options = Options(documents=False)
+    name = f"{pack.name}.pdf"
+    contenders = {"kit": lambda i: build_pack(personalised(pack, i), options)}
+    if source is not None:
+        import typst_pack
+
+        comp = typst_pack.compiler()
+
+        def line(i):
+            return typst_pack.personalise(source, cover_line(default_row(i)))
+        contenders["typst"] = lambda i: typst_pack.compile_source(line(i))
+        contenders["typst_reused"] = lambda i: typst_pack.compile_source(line(i), comp)
+    out = rounds(contenders, runs)
+    data = build_pack(pack, options).files[name]
+    out["kit_output"] = {"bytes": len(data), "pages": _pdf_pages(data)}
+    if source is not None:
+        data = typst_pack.compile_source(source)
+        out["typst_output"] = {"bytes": len(data), "pages": _pdf_pages(data)}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure: cold command line
+
+
+def _make_kit(args: list[str]) -> str:
+    """Run make_kit.py as a new process (bytecode cached, see cold_env()); its output."""
+    done = subprocess.run([sys.executable, "make_kit.py", *args], cwd=ROOT, check=True,
+                          capture_output=True, text=True, env=cold_env())
+    return done.stdout
+
+
+def renderer_loaded(out_dir: Path, pack_only: bool) -> bool:
+    """Whether `make_kit build` into out_dir imports ReportLab (python -X importtime)."""
+    cmd = [sys.executable, "-X", "importtime", "make_kit.py", "build", KIT, "--out", str(out_dir)]
+    if pack_only:
+        cmd.append("--pack-only")
+    done = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True,
+                          env=cold_env())
+    return any(line.rsplit("|", 1)[-1].strip().startswith("reportlab")
+               for line in done.stderr.splitlines() if line.startswith("import time:"))
+
+
+def fig_cold(runs: int, source: str | None) -> dict:
+    """`python make_kit.py build default --out DIR`, command to exit, as a new process: pack
+    only (--pack-only) and pack with its documents, each into a new folder every run and into
+    the same folder every run (the warm-up round builds it; every timed run then finds its
+    inputs unchanged). Typst: a new process compiling the pack to a file."""
+    import typst_pack
+
+    work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    same = {"pack": work / "same-pack", "docs": work / "same-docs"}
+    last: dict = {}
+
+    def kit(pack_only: bool, same_folder: bool):
+        key = "pack" if pack_only else "docs"
+
+        def run(i):
+            out = same[key] if same_folder else Path(tempfile.mkdtemp(dir=work))
+            args = ["build", KIT, "--out", str(out)] + (["--pack-only"] if pack_only else [])
+            last[(key, same_folder)] = _make_kit(args)
+            if not same_folder:
+                shutil.rmtree(out, ignore_errors=True)
+        return run
+
+    contenders = {
+        "kit_pack_new": kit(True, False), "kit_docs_new": kit(False, False),
+        "kit_pack_same": kit(True, True), "kit_docs_same": kit(False, True),
+    }
+    if source is not None:
+        src = work / "pack.typ"
+        src.write_text(source, encoding="utf-8")
+
+        def typst_run(i):
+            subprocess.run([sys.executable, "-c", _TYPST_COLD, str(src), str(work / "pack.pdf"),
+                            str(typst_pack.FONT_DIR)], cwd=ROOT, check=True, env=cold_env())
+        contenders["typst"] = typst_run
+    try:
+        out = rounds(contenders, runs)
+        for key in ("pack", "docs"):
+            text = last[(key, True)]
+            lines = [line for line in text.splitlines() if line.strip()]
+            out[f"kit_{key}_same"]["all_unchanged"] = bool(lines) and all(
+                line.startswith("unchanged ") for line in lines)
+            out[f"kit_{key}_same"]["renderer_loaded"] = renderer_loaded(same[key], key == "pack")
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure: rebuild after a one-word change
+
+EDIT = "You do not need to be a perfect parent"
+"""The sentence of basics.yaml whose word "perfect" each round of the rebuild figure changes."""
+WORDS = ["flawless", "faultless", "model", "ideal", "spotless", "superb", "polished", "complete",
+         "exemplary", "textbook", "impeccable", "seamless", "brilliant", "tireless", "saintly"]
+
+
+def edited(text: str, i: int) -> str:
+    """text with EDIT's one word replaced by a word of its own for round i (warm-up rounds
+    negative): no round's text repeats an earlier one, so no cache of an earlier version helps."""
+    k = i + 1  # the warm-up round is -1
+    word = WORDS[k] if k < len(WORDS) else f"{WORDS[k % len(WORDS)]}{k}"
+    assert EDIT in text, "the rebuild figure's sentence is no longer in the text"
+    return text.replace(EDIT, EDIT.replace("perfect", word), 1)
+
+
+def fig_rebuild(runs: int, source: str | None) -> dict:
+    """From a copy of content/, built once into a folder: change one word in basics.yaml and
+    run `make_kit build` again into the same folder (pack and documents, as a user editing
+    does). Beside it, the same in one process (load_pack + build_pack, pack only). Typst: the
+    same word changed in the markup, compiled afresh and with a reused compiler (as `typst
+    watch` does)."""
+    from kit.build import Options, build_pack
+    from kit.content import load_pack
+
+    work = Path(tempfile.mkdtemp(prefix="bench-rebuild-"))
+    try:
+        contenders = {}
+        for key in ("cli", "inproc"):
+            shutil.copytree(ROOT / "content", work / key / "content")
+        cli_doc = work / "cli" / "content" / "en" / "documents" / "basics.yaml"
+        cli_text = cli_doc.read_text(encoding="utf-8")
+        out_dir = work / "cli" / "out"
+        cli_args = ["--content", str(work / "cli" / "content"), "build", KIT, "--out", str(out_dir)]
+        _make_kit(cli_args)  # the build before the first change (untimed)
+
+        def cli(i):
+            cli_doc.write_text(edited(cli_text, i), encoding="utf-8")
+            text = _make_kit(cli_args)
+            assert "wrote" in text, "the rebuild wrote nothing"
+        contenders["kit_cli"] = cli
+
+        in_root = work / "inproc" / "content"
+        in_doc = in_root / "en" / "documents" / "basics.yaml"
+        in_text = in_doc.read_text(encoding="utf-8")
+        options = Options(documents=False)
+        build_pack(load_pack(KIT, in_root), options)
+
+        def inproc(i):
+            in_doc.write_text(edited(in_text, i), encoding="utf-8")
+            build_pack(load_pack(KIT, in_root), options)
+        contenders["kit_inproc"] = inproc
+
+        if source is not None:
+            import typst_pack
+
+            comp = typst_pack.compiler()
+            typst_pack.compile_source(source, comp)  # the compile before the first change
+            contenders["typst"] = lambda i: typst_pack.compile_source(edited(source, i))
+            contenders["typst_reused"] = lambda i: typst_pack.compile_source(edited(source, i), comp)
+        return rounds(contenders, runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk: n packs over a pool of worker processes, each worker reporting its memory
 
 _W: dict = {}
 
 
 def _worker_init(engine: str, payload) -> None:
     _W["engine"], _W["count"] = engine, 0
-    if engine == "kit":
+    if engine in ("kit", "kit-org"):
         from kit.build import Options, build_pack
         from kit.content import load_pack
+        from kit.places import Places
 
-        pack = load_pack(payload)
-        _W["build"] = lambda i: build_pack(personalised(pack, i),
-                                           Options(documents=False)).files[f"{pack.name}.pdf"]
-    elif engine == "kit-family":
-        _W["build"] = lambda i: build_family(payload, i)
+        places = Places(org=Path(payload["org"]))
+        kit_name = payload["kit"]
+        template = payload.get("template")
+        options = Options(documents=False)
+
+        def build(i):  # what kit/batch.py does for each family, without writing the file
+            row = org_row(i, template) if template else default_row(i)
+            pack = load_pack(kit_name, places, family=row)
+            return build_pack(pack, options, prefill=row).files[f"{pack.name}.pdf"]
+        _W["build"] = build
     else:
         import typst_pack
 
-        _W["build"] = lambda i: typst_pack.compile_source(
-            typst_pack.personalise(payload, personal_line(i)))
+        comp = typst_pack.compiler() if engine == "typst-reused" else None
+
+        def build(i):
+            row = default_row(i)
+            return typst_pack.compile_source(
+                typst_pack.personalise(payload, cover_line(row), {PREFILL_FIELD: row[PREFILL_FIELD]}),
+                comp)
+        _W["build"] = build
 
 
 def _worker_build(i: int) -> tuple:
     start = time.monotonic()
+    c = time.process_time()
     data = _W["build"](i)
+    cpu = time.process_time() - c
     end = time.monotonic()
     _W["count"] += 1
-    return os.getpid(), _W["count"], start, end, len(data), rss_kb(), peak_kb()
+    return os.getpid(), _W["count"], start, end, cpu, len(data), rss_kb(), peak_kb()
 
 
-def bulk(n: int, engine: str = "kit", workers: int = WORKERS, payload=None) -> dict:
-    """n warm builds over `workers` processes (ProcessPoolExecutor, spawn): wall time, packs
-    per second, each worker's peak RSS, and memory growth (RSS after a worker's first 100
-    builds against its RSS at the end).
+def bulk(n: int, engine: str, payload, workers: int = WORKERS) -> dict:
+    """n packs over `workers` processes (ProcessPoolExecutor, spawn): packs per second from the
+    first build's start to the last one's end, CPU per pack, each worker's peak RSS, and memory
+    growth (a worker's RSS after its first 100 builds against its RSS at the end).
 
-    engine "kit": build_pack(Options(documents=False)) on the default pack, loaded once per
-    worker, each build with its own cover line; "kit-family": the engine's own per-family path
-    (load_pack(family=row) + build_pack(prefill=row), as kit/batch.py does, without writing);
-    "typst": typst.compile() of the pack's markup (payload), each with its own cover line.
-    Every build makes a different PDF.
-    """
+    "kit": the default kit through the engine's family path (load_pack(family=row) +
+    build_pack(prefill=row), as kit/batch.py does per family), its cover carrying the family's
+    name and the referral sheet one pre-filled field; "kit-org": the same for the example
+    organisation, with its `{{ family.* }}` variables and included PDF; "typst" / "typst-reused":
+    the default pack's markup with the same name and value, compiled afresh per pack or by one
+    compiler per worker. Every pack is a different PDF."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if payload is None:
-        payload = KIT if engine.startswith("kit") else typst_source()
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_init, initargs=(engine, payload)) as pool:
@@ -416,8 +501,8 @@ def bulk(n: int, engine: str = "kit", workers: int = WORKERS, payload=None) -> d
     total = time.monotonic() - t0
     first, last = min(r[2] for r in rows), max(r[3] for r in rows)
     wall = last - first  # first build's start to last build's end: no pool start-up
-    per_worker = {}
-    for pid, seq, _s, _e, _b, rss, peak in rows:
+    per_worker: dict = {}
+    for pid, seq, _s, _e, _c, _b, rss, peak in rows:
         per_worker.setdefault(pid, []).append((seq, rss, peak))
     workers_out = []
     for pid, samples in per_worker.items():
@@ -433,28 +518,30 @@ def bulk(n: int, engine: str = "kit", workers: int = WORKERS, payload=None) -> d
             "growth_mb": (at_end - after_first) / 1024,
             "peak_mb": max(s[2] for s in samples) / 1024,
         })
-    latencies = [r[3] - r[2] for r in rows]
     return {
         "engine": engine, "n": n, "workers": workers, "wall_s": wall, "wall_with_startup_s": total,
-        "packs_per_s": n / wall, "latency": summary(latencies) | {"samples": None},
+        "packs_per_s": n / wall,
+        "latency": summary([r[3] - r[2] for r in rows]) | {"samples": None},
+        "cpu": summary([r[4] for r in rows]) | {"samples": None},
         "peak_mb": max(w["peak_mb"] for w in workers_out),
         "growth_mb": max(w["growth_mb"] for w in workers_out),
-        "bytes_total": sum(r[4] for r in rows), "per_worker": workers_out,
+        "growth_window": min(w["window"] for w in workers_out),
+        "bytes_total": sum(r[5] for r in rows), "per_worker": workers_out,
     }
 
 
 # ---------------------------------------------------------------------------------------------
-# The table
+# Verdicts and the table
 
 
 def _fmt_s(x: float) -> str:
     return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
 
 
-def _fmt_stat(st: dict | None, fmt=_fmt_s) -> str:
-    if st is None:
+def _fmt_stat(st: dict | None) -> str:
+    if not st:
         return "n/a"
-    return f"{fmt(st['median'])} ({fmt(st['min'])}–{fmt(st['max'])})"
+    return f"{_fmt_s(st['median'])} ({_fmt_s(st['min'])}–{_fmt_s(st['max'])})"
 
 
 def _ratio(a, b) -> str:
@@ -463,135 +550,146 @@ def _ratio(a, b) -> str:
     return f"{a / b:.2f}×"
 
 
+def _med(st: dict | None, cpu: bool = False):
+    if not st:
+        return None
+    return (st["cpu"] if cpu else st)["median"]
+
+
 def verdicts(r: dict) -> dict:
-    """Each target: met or not, and by how much."""
-    k, t = r["kit"], r.get("typst") or {}
-    out = {}
+    """Each target of the issue: met or missed, and the figure it was judged on."""
+    out: dict = {}
 
-    def put(key, ok, detail):
-        out[key] = {"target": TARGETS[key], "met": ok, "detail": detail}
+    def put(key, figure, limit, ok, detail):
+        out[key] = {"target": TARGETS[key], "figure": figure, "limit": limit, "met": ok,
+                    "detail": detail}
 
-    if t:
-        ratio = k["warm"]["median"] / t["warm"]["median"]
-        put("warm", ratio <= 1, f"{ratio:.2f}× Typst's time per pack (target ≤ 1×)")
-        ratio = k["bulk"]["packs_per_s"] / t["bulk"]["packs_per_s"]
-        put("bulk", ratio >= 2, f"{ratio:.2f}× Typst's packs/s (target ≥ 2×)")
-        ratio = k["cold"]["median"] / t["cold"]["median"]
-        put("cold", ratio <= 1.5, f"{ratio:.2f}× Typst's time (target ≤ 1.5×)")
+    w, c, rb, b = r["warm"], r["cold"], r["rebuild"], r["bulk"]
+    typst = r["env"]["typst"] is not None
+    if typst:
+        x = _med(w["kit"], True) / _med(w["typst"], True)
+        put("warm", x, 1.0, x <= 1.0, f"{x:.2f}× Typst's CPU per pack, compiling afresh")
+        x = _med(rb["kit_cli"]) / _med(rb["typst_reused"])
+        put("rebuild", x, 2.0, x <= 2.0,
+            f"{x:.2f}× Typst's time with a reused compiler (make_kit build into the same folder)")
+        x = b["kit"]["packs_per_s"] / b["typst_reused"]["packs_per_s"]
+        put("bulk", x, 1.0, x >= 1.0, f"{x:.2f}× Typst's packs per second with a reused compiler")
+        x = _med(c["kit_docs_same"]) / _med(c["typst"])
+        put("cold_unchanged", x, 1.5, x <= 1.5,
+            f"{x:.2f}× Typst's cold compile (pack and documents, inputs unchanged)")
+        x = _med(c["kit_docs_new"]) / _med(c["typst"])
+        put("cold_first", x, 3.0, x <= 3.0,
+            f"{x:.2f}× Typst's cold compile (pack and documents, new folder)")
     else:
-        for key in ("warm", "bulk", "cold"):
-            put(key, None, "not measured: Typst is not installed (pip install typst)")
-    peak = k["bulk"]["peak_mb"]
-    put("peak", peak <= 150, f"{peak:.0f} MB per worker process (target ≤ 150 MB)")
-    growth = k["bulk"]["growth_mb"]
-    put("growth", growth <= GROWTH_LIMIT_MB,
-        f"{growth:+.1f} MB from build {k['bulk']['per_worker'][0]['window']} to the last "
-        f"(target ≤ {GROWTH_LIMIT_MB:g} MB)")
+        for key in ("warm", "rebuild", "bulk", "cold_unchanged", "cold_first"):
+            put(key, None, None, None, "not measured: Typst is not installed (pip install typst)")
+    org = b["org"]["packs_per_s"]
+    put("org", org, ORG_TARGET, org >= ORG_TARGET, f"{org:.2f} packs per second on {WORKERS} workers")
+    peak = max(b["kit"]["peak_mb"], b["org"]["peak_mb"])
+    put("peak", peak, PEAK_LIMIT_MB, peak <= PEAK_LIMIT_MB,
+        f"{peak:.0f} MB, the largest worker of the two kit bulk runs")
+    growth = b["kit"]["growth_mb"]
+    put("growth", growth, GROWTH_LIMIT_MB, growth <= GROWTH_LIMIT_MB,
+        f"{growth:+.1f} MB from build {b['kit']['growth_window']} to build "
+        f"{max(x['builds'] for x in b['kit']['per_worker'])} of a worker "
+        f"({b['kit']['n']} packs in all)")
     return out
 
 
 def table(r: dict) -> str:
-    k, t = r["kit"], r.get("typst") or {}
-    v = r["verdicts"]
-    tb, kb = t.get("bulk"), k["bulk"]
+    w, c, rb, b, v = r["warm"], r["cold"], r["rebuild"], r["bulk"], r["verdicts"]
+    rows = []
 
     def verdict(key):
         m = v[key]["met"]
-        return "–" if m is None else ("**met**" if m else "**not met**")
+        return "–" if m is None else ("**met**" if m else "**missed**")
 
-    def med(d, key):
-        return d[key]["median"] if d.get(key) else None
+    def timed_rows(label, kit, fresh, reused, target="", key=None, cpu_target=False):
+        """Two rows, wall then CPU; the target and verdict on the row they are judged on."""
+        for cpu in (False, True):
+            judged = key is not None and cpu == cpu_target
+            pick = (lambda st: st["cpu"] if st else None) if cpu else (lambda st: st)
+            rows.append((f"{label}, {'CPU' if cpu else 'wall'}", _fmt_stat(pick(kit)),
+                         _fmt_stat(pick(fresh)) if fresh is not False else "–",
+                         _fmt_stat(pick(reused)) if reused is not False else "–",
+                         _ratio(_med(kit, cpu), _med(fresh, cpu)) if fresh else "",
+                         _ratio(_med(kit, cpu), _med(reused, cpu)) if reused else "",
+                         target if judged else "", verdict(key) if judged else ""))
 
-    mb = lambda x: f"{x:.0f} MB"  # noqa: E731
-    rows = [
-        ("Cold build, whole process (make_kit build: pack + 11 documents)",
-         _fmt_stat(k["cold"]), _fmt_stat(t.get("cold")), _ratio(med(k, "cold"), med(t, "cold")),
-         "≤ 1.5×", verdict("cold")),
-    ]
-    if k.get("cold_pack_only"):
-        rows.append(("Cold build, pack only (--pack-only)", _fmt_stat(k["cold_pack_only"]),
-                     _fmt_stat(t.get("cold")), _ratio(med(k, "cold_pack_only"), med(t, "cold")),
-                     "", ""))
-    if k.get("cold_again"):
-        rows.append(("Cold build again into the same output folder (pack + 11 documents)",
-                     _fmt_stat(k["cold_again"]),
-                     _fmt_stat(t.get("cold")), _ratio(med(k, "cold_again"), med(t, "cold")),
-                     "", ""))
-    if t.get("cold_from_yaml"):
-        rows.append(("Typst cold incl. YAML load + markup (bench/typst_pack.py)", "",
-                     _fmt_stat(t["cold_from_yaml"]), _ratio(med(k, "cold"), med(t, "cold_from_yaml")),
-                     "", ""))
-    rows += [
-        ("Warm build per pack, one process", _fmt_stat(k["warm"]), _fmt_stat(t.get("warm")),
-         _ratio(med(k, "warm"), med(t, "warm")), "≤ 1×", verdict("warm")),
-        ("Warm: CPU time per pack (all threads)", _fmt_stat(k["warm"]["cpu"]),
-         _fmt_stat(t["warm"]["cpu"]) if t.get("warm") else "n/a",
-         _ratio(k["warm"]["cpu"]["median"], t["warm"]["cpu"]["median"] if t.get("warm") else None),
-         "", ""),
-    ]
-    if k.get("warm_untagged"):
-        cost = med(k, "warm") / med(k, "warm_untagged") - 1
-        grow = k["output"]["bytes"] / k["output_untagged"]["bytes"] - 1
-        rows.append(("Warm build per pack without tagging (PDF/UA structure off)",
-                     _fmt_stat(k["warm_untagged"]), "", f"tagging: +{cost:.0%} time", "", ""))
-        rows.append(("Pack size without tagging", f"{k['output_untagged']['bytes'] / 1024:.0f} KiB",
-                     "", f"tagging: +{grow:.0%} bytes", "", ""))
-    if k.get("warm_family"):
-        rows.append(("Warm per pack via the engine's family path (load + build per family)",
-                     _fmt_stat(k["warm_family"]), _fmt_stat(t.get("warm")),
-                     _ratio(med(k, "warm_family"), med(t, "warm")), "", ""))
-    if t.get("warm_incremental"):
-        rows.append(("Warm per pack, Typst reusing its compiler (incremental)", "",
-                     _fmt_stat(t["warm_incremental"]),
-                     _ratio(med(k, "warm"), med(t, "warm_incremental")), "", ""))
-    rows += [
-        (f"Bulk throughput ({kb['workers']} workers; {kb['n']} packs"
-         + (f", Typst {tb['n']}" if tb and tb["n"] != kb["n"] else "") + ")",
-         f"{kb['packs_per_s']:.2f} packs/s", f"{tb['packs_per_s']:.2f} packs/s" if tb else "n/a",
-         _ratio(kb["packs_per_s"], tb["packs_per_s"] if tb else None), "≥ 2×", verdict("bulk")),
-    ]
-    if k.get("bulk_family"):
-        kf = k["bulk_family"]
-        rows.append((f"Bulk throughput via the engine's family path ({kf['n']} packs)",
-                     f"{kf['packs_per_s']:.2f} packs/s", f"{tb['packs_per_s']:.2f} packs/s" if tb else "n/a",
-                     _ratio(kf["packs_per_s"], tb["packs_per_s"] if tb else None), "", ""))
-    rows += [
-        ("Bulk wall time", f"{kb['wall_s']:.1f} s", f"{tb['wall_s']:.1f} s" if tb else "n/a",
-         _ratio(kb["wall_s"], tb["wall_s"] if tb else None), "", ""),
-        ("Bulk: per-pack time in a worker", _fmt_stat(kb["latency"]),
-         _fmt_stat(tb["latency"]) if tb else "n/a",
-         _ratio(kb["latency"]["median"], tb["latency"]["median"] if tb else None), "", ""),
-        ("Peak RSS of a worker", mb(kb["peak_mb"]), mb(tb["peak_mb"]) if tb else "n/a",
-         _ratio(kb["peak_mb"], tb["peak_mb"] if tb else None), "≤ 150 MB", verdict("peak")),
-        (f"Memory growth (RSS at end − after build {kb['per_worker'][0]['window']})",
-         f"{kb['growth_mb']:+.1f} MB", f"{tb['growth_mb']:+.1f} MB" if tb else "n/a",
-         "", f"≤ {GROWTH_LIMIT_MB:g} MB", verdict("growth")),
-        ("Rebuild after a one-word change, same process (pack only)",
-         _fmt_stat(k["rebuild"]), _fmt_stat(t.get("rebuild")),
-         _ratio(med(k, "rebuild"), med(t, "rebuild")), "", ""),
-    ]
-    if k.get("rebuild_documents"):
-        rows.append(("Rebuild, pack + 11 documents (as make_kit build)",
-                     _fmt_stat(k["rebuild_documents"]), "", "", "", ""))
-    ko, to = k["output"], t.get("output")
-    rows += [
-        ("Pack size", f"{ko['bytes'] / 1024:.0f} KiB, {ko['pages']} pages",
-         f"{to['bytes'] / 1024:.0f} KiB, {to['pages']} pages" if to else "n/a",
-         _ratio(ko["bytes"], to["bytes"] if to else None), "", ""),
-        ("Bytes per page", f"{ko['bytes_per_page']:,.0f}",
-         f"{to['bytes_per_page']:,.0f}" if to else "n/a",
-         _ratio(ko["bytes_per_page"], to["bytes_per_page"] if to else None), "", ""),
-    ]
-    head = ("Figure", "attachment-kit", f"Typst {r['env'].get('typst_compiler') or ''}".strip(),
-            "ratio (kit/Typst)", "target", "verdict")
+    t = r["env"]["typst"] is not None
+    timed_rows("Warm pack, in one process", w["kit"], w.get("typst"), w.get("typst_reused"),
+               "≤ 1.0× afresh (CPU)", "warm", cpu_target=True)
+    no_reuse = False  # a new process has no compiler to reuse
+    timed_rows("Cold CLI, pack only, new folder", c["kit_pack_new"], c.get("typst"), no_reuse)
+    timed_rows("Cold CLI, pack + documents, new folder", c["kit_docs_new"], c.get("typst"),
+               no_reuse, "≤ 3× afresh", "cold_first")
+    timed_rows("Cold CLI, pack only, same folder (unchanged)", c["kit_pack_same"], c.get("typst"),
+               no_reuse)
+    timed_rows("Cold CLI, pack + documents, same folder (unchanged)", c["kit_docs_same"],
+               c.get("typst"), no_reuse, "≤ 1.5× afresh", "cold_unchanged")
+    timed_rows("Rebuild after a one-word change, make_kit build into the same folder",
+               rb["kit_cli"], rb.get("typst"), rb.get("typst_reused"), "≤ 2× reused", "rebuild")
+    timed_rows("Rebuild after a one-word change, in one process (pack only)", rb["kit_inproc"],
+               rb.get("typst"), rb.get("typst_reused"))
+
+    def bulk_rows(label, kit, fresh, reused, key=None, target=""):
+        rate = lambda x: f"{x['packs_per_s']:.2f} packs/s ({x['n']})" if x else "n/a"  # noqa: E731
+        rows.append((f"{label}: packs per second ({WORKERS} workers; packs)", rate(kit),
+                     rate(fresh) if fresh is not False else "–",
+                     rate(reused) if reused is not False else "–",
+                     _ratio(kit["packs_per_s"], fresh["packs_per_s"]) if fresh else "",
+                     _ratio(kit["packs_per_s"], reused["packs_per_s"]) if reused else "",
+                     target, verdict(key) if key else ""))
+        for name, field in (("wall per pack in a worker", "latency"), ("CPU per pack", "cpu")):
+            rows.append((f"{label}: {name}", _fmt_stat(kit[field]),
+                         _fmt_stat(fresh[field]) if fresh else ("–" if fresh is False else "n/a"),
+                         _fmt_stat(reused[field]) if reused else ("–" if reused is False else "n/a"),
+                         _ratio(kit[field]["median"], fresh[field]["median"]) if fresh else "",
+                         _ratio(kit[field]["median"], reused[field]["median"]) if reused else "",
+                         "", ""))
+        mb = lambda x, f: f"{x[f]:.0f} MB" if f == "peak_mb" else f"{x[f]:+.1f} MB"  # noqa: E731
+        for name, field in (("peak RSS of a worker", "peak_mb"),
+                            ("RSS growth of a worker", "growth_mb")):
+            what = name if field == "peak_mb" else (
+                f"{name} (after build {kit['growth_window']} to the end)")
+            rows.append((f"{label}: {what}", mb(kit, field),
+                         mb(fresh, field) if fresh else ("–" if fresh is False else "n/a"),
+                         mb(reused, field) if reused else ("–" if reused is False else "n/a"),
+                         "", "", "", ""))
+
+    bulk_rows("Bulk, default kit (own name on the cover, pre-filled referral)", b["kit"],
+              b.get("typst"), b.get("typst_reused"), "bulk", "≥ 1.0× reused")
+    bulk_rows("Bulk, example organisation (family variables, included PDF)", b["org"], False, False,
+              "org", f"≥ {ORG_TARGET:g} packs/s")
+    # the memory targets, on the bulk rows above
+    rows.append(("Peak RSS per worker (largest of the two kit bulks)", f"{v['peak']['figure']:.0f} MB",
+                 "", "", "", "", f"≤ {PEAK_LIMIT_MB:g} MB", verdict("peak")))
+    rows.append((f"RSS growth over the default kit's bulk ({b['kit']['n']} packs)",
+                 f"{v['growth']['figure']:+.1f} MB", "", "", "", "",
+                 f"≤ {GROWTH_LIMIT_MB:g} MB", verdict("growth")))
+    ko, to = w["kit_output"], w.get("typst_output")
+    rows.append(("Pack size", f"{ko['bytes'] / 1024:.0f} KiB, {ko['pages']} pages",
+                 f"{to['bytes'] / 1024:.0f} KiB, {to['pages']} pages" if to else "n/a", "",
+                 _ratio(ko["bytes"], to["bytes"] if to else None), "", "", ""))
+    version = r["env"].get("typst_compiler") or ""
+    head = ("Figure", "attachment-kit", f"Typst {version} afresh".replace("  ", " "),
+            "Typst reusing a compiler", "kit ÷ afresh", "kit ÷ reused", "target", "verdict")
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines.append("")
-    lines.append("Times: median (min–max) of the runs. Ratios: attachment-kit ÷ Typst "
-                 "(below 1× is faster for times; above 1× is more for throughput).")
+    lines.append(f"Times: median (min–max) of {r['runs']} interleaved rounds; bulk: one run each, "
+                 "the per-pack times median (min–max) over its packs. Ratios: attachment-kit ÷ "
+                 "Typst (below 1× is faster for times; above 1× is more for packs per second). "
+                 "\"–\": no such figure (a new process has no compiler to reuse; Typst has no "
+                 "peer for the organisation's pack)." + ("" if t else " Typst is not installed."))
+    for key in ("kit_pack_same", "kit_docs_same"):
+        st = c[key]
+        lines.append(f"{'Pack only' if 'pack' in key else 'Pack + documents'}, same folder: "
+                     f"every line \"unchanged\": {'yes' if st['all_unchanged'] else 'NO'}; "
+                     f"ReportLab imported: {'yes' if st['renderer_loaded'] else 'no'}.")
     lines.append("")
     for key, item in v.items():
-        mark = "n/a" if item["met"] is None else ("MET" if item["met"] else "NOT MET")
+        mark = "n/a" if item["met"] is None else ("MET" if item["met"] else "MISSED")
         lines.append(f"- {mark}: {item['target']}: {item['detail']}")
     return "\n".join(lines)
 
@@ -605,19 +703,23 @@ def update_readme(r: dict, path: Path = BENCH / "README.md") -> None:
     text = path.read_text(encoding="utf-8")
     if begin not in text or end not in text:
         raise SystemExit(f"{path}: no {begin} ... {end} markers to write the table between")
-    env = r["env"]
-    dirty = " with uncommitted engine changes" if env.get("engine_uncommitted_changes") else ""
-    when = (f"{r['mode'].capitalize()} run (`python bench/run.py"
-            f"{' --quick' if r['mode'] == 'quick' else ''}`), {r['runs']} runs per figure, bulk "
-            f"{r['bulk_n']} (Typst {r['typst_bulk_n']}), {r['elapsed_s']:.0f} s in all; commit "
-            f"{env.get('commit')}{dirty}; Python {env['python']}, ReportLab {env.get('reportlab')}, "
-            f"Typst {env.get('typst_compiler')} (typst-py {env.get('typst')}), {env['cpus']} CPUs "
-            f"({env['platform']}); load average {env['load_average_at_start']:.2f} at the start, "
-            f"{env['load_average_at_end']:.2f} at the end.")
-    block = f"{begin}\n{when}\n\n{r['table_markdown']}\n{end}"
+    block = f"{begin}\n{r['conditions']}\n\n{r['table_markdown']}\n{end}"
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
     path.write_text(head + block + tail, encoding="utf-8")
+
+
+def conditions(r: dict) -> str:
+    env = r["env"]
+    dirty = " with uncommitted engine changes" if env.get("engine_uncommitted_changes") else ""
+    return (f"{r['mode'].capitalize()} run (`python bench/run.py"
+            f"{' --quick' if r['mode'] == 'quick' else ''}`), {r['runs']} rounds per timed figure, "
+            f"bulk {r['bulk_n']} (Typst afresh {r['typst_fresh_n']}, organisation {r['org_n']}), "
+            f"{r['elapsed_s']:.0f} s in all; commit {env.get('commit')}{dirty}; Python "
+            f"{env['python']}, ReportLab {env.get('reportlab')}, Typst {env.get('typst_compiler')} "
+            f"(typst-py {env.get('typst')}), {env['cpus']} CPUs ({env['platform']}); load average "
+            f"{env['load_average_at_start']:.2f} at the start, {env['load_average_at_end']:.2f} "
+            "at the end.")
 
 
 def environment() -> dict:
@@ -649,73 +751,57 @@ def environment() -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="short smoke run (~30-40 s)")
-    parser.add_argument("--runs", type=int, default=None, help="repeats per timed figure")
-    parser.add_argument("--bulk", type=int, default=None, help="packs in the bulk figure")
-    parser.add_argument("--typst-bulk", type=int, default=None,
-                        help="Typst packs in the bulk figure (default: 250, or --bulk if smaller)")
-    parser.add_argument("--bulk-family", action="store_true",
-                        help="also run the bulk figure through the engine's per-family path "
-                             "(load_pack(family=) + build_pack(prefill=)); adds about as long "
-                             "again as the kit's bulk")
+    parser.add_argument("--quick", action="store_true", help="short smoke run")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="rounds per timed figure (default 7; --quick: 2)")
+    parser.add_argument("--bulk", type=int, default=None,
+                        help="packs in the default kit's bulk figures (default 1000; --quick: 40)")
+    parser.add_argument("--typst-fresh-bulk", type=int, default=None,
+                        help="packs for Typst compiling afresh (default 250, or --bulk if smaller)")
+    parser.add_argument("--org-bulk", type=int, default=None,
+                        help="packs in the example organisation's bulk (default 200; --quick: 10)")
     parser.add_argument("--readme", action="store_true",
                         help="also write the table into bench/README.md (Latest numbers)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
-    runs = args.runs or (2 if args.quick else 5)
-    n = args.bulk or (50 if args.quick else 1000)
-    n_typst = args.typst_bulk or min(n, 250)
-    if runs < 1 or min(n, n_typst) < WORKERS:
-        parser.error("--runs must be at least 1 and --bulk and --typst-bulk at least 2")
+    runs = args.runs or (2 if args.quick else 7)
+    n = args.bulk or (40 if args.quick else 1000)
+    n_fresh = args.typst_fresh_bulk or min(n, 250)
+    n_org = args.org_bulk or (10 if args.quick else 200)
+    if runs < 1 or min(n, n_fresh, n_org) < WORKERS:
+        parser.error(f"--runs must be at least 1 and every bulk at least {WORKERS}")
 
     started = time.monotonic()
     r: dict = {"mode": "quick" if args.quick else "full", "runs": runs, "bulk_n": n,
-               "typst_bulk_n": n_typst,
-               "env": environment()}
-    k = r["kit"] = {}
+               "typst_fresh_n": n_fresh, "org_n": n_org, "env": environment()}
     has_typst = r["env"]["typst"] is not None
     if not has_typst:
         say("typst is not installed: the Typst figures are skipped (pip install typst)")
+    source = typst_source() if has_typst else None
 
-    say(f"attachment-kit: cold build x{runs}")
-    k["cold"] = kit_cold(runs)
-    if not args.quick:
-        say(f"attachment-kit: cold build, pack only x{runs}")
-        k["cold_pack_only"] = kit_cold(runs, pack_only=True)
-        say(f"attachment-kit: cold build into the same folder again x{runs}")
-        k["cold_again"] = kit_cold(runs, same_folder=True)
-    say(f"attachment-kit: warm build x{runs}")
-    k["warm"], k["output"] = kit_warm(max(runs, 3))
-    say(f"attachment-kit: warm build without tagging x{runs} (what tagging costs)")
-    k["warm_untagged"], k["output_untagged"] = kit_warm(max(runs, 3), tagged=False)
-    families = engine_has_families()
-    if families:
-        say(f"attachment-kit: warm build via the family path x{runs}")
-        k["warm_family"] = kit_warm_family(max(runs, 3))
-    say(f"attachment-kit: rebuild after a one-word change x{runs}")
-    k["rebuild"] = kit_rebuild(runs, documents=False)
-    if not args.quick:
-        k["rebuild_documents"] = kit_rebuild(runs, documents=True)
+    say(f"warm pack: {runs} rounds")
+    r["warm"] = fig_warm(runs, source)
+    say(f"cold command line: {runs} rounds")
+    r["cold"] = fig_cold(runs, source)
+    say(f"rebuild after a one-word change: {runs} rounds")
+    r["rebuild"] = fig_rebuild(runs, source)
 
-    if has_typst:
-        t = r["typst"] = {}
-        source = typst_source()
-        say(f"Typst: cold compile x{runs}")
-        t["cold"] = typst_cold(source, runs)
-        if not args.quick:
-            say(f"Typst: cold, from the YAML x{runs}")
-            t["cold_from_yaml"] = typst_cold_from_yaml(runs)
-        say(f"Typst: warm compile x{max(runs, 3)}")
-        t["warm"], t["warm_incremental"], t["output"] = typst_warm(source, max(runs, 3))
-        say(f"Typst: rebuild after a one-word change x{runs}")
-        t["rebuild"] = typst_rebuild(source, runs)
-        say(f"Typst: bulk of {n_typst} on {WORKERS} workers")
-        t["bulk"] = bulk(n_typst, "typst", payload=source)
-    say(f"attachment-kit: bulk of {n} on {WORKERS} workers")
-    k["bulk"] = bulk(n, "kit")
-    if args.bulk_family and families:
-        say(f"attachment-kit: bulk of {n} via the family path on {WORKERS} workers")
-        k["bulk_family"] = bulk(n, "kit-family")
+    b = r["bulk"] = {}
+    work = Path(tempfile.mkdtemp(prefix="bench-org-"))
+    try:
+        if has_typst:
+            say(f"bulk: Typst afresh, {n_fresh} packs on {WORKERS} workers")
+            b["typst"] = bulk(n_fresh, "typst", source)
+        say(f"bulk: attachment-kit, default kit, {n} packs on {WORKERS} workers")
+        b["kit"] = bulk(n, "kit", {"org": str(bench_org(work)), "kit": KIT})
+        if has_typst:
+            say(f"bulk: Typst reusing a compiler, {n} packs on {WORKERS} workers")
+            b["typst_reused"] = bulk(n, "typst-reused", source)
+        say(f"bulk: attachment-kit, example organisation, {n_org} packs on {WORKERS} workers")
+        b["org"] = bulk(n_org, "kit-org", {"org": str(ORG), "kit": ORG_KIT,
+                                           "template": org_template()})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
     if _COLD_ENV is not None:
         shutil.rmtree(_COLD_ENV["PYTHONPYCACHEPREFIX"], ignore_errors=True)
@@ -723,18 +809,12 @@ def main(argv=None) -> int:
     r["verdicts"] = verdicts(r)
     r["parent_peak_mb"] = peak_kb() / 1024
     r["elapsed_s"] = time.monotonic() - started
-    text = table(r)
-    r["table_markdown"] = text
+    r["table_markdown"] = table(r)
+    r["conditions"] = conditions(r)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(r, indent=2, default=str) + "\n", encoding="utf-8")
-    print(text)
-    print(f"\n{r['mode']} run, {runs} runs per figure, bulk {n} (Typst {n_typst}); "
-          f"{r['elapsed_s']:.0f} s in all; "
-          f"python {r['env']['python']}, reportlab {r['env'].get('reportlab')}, "
-          f"{r['env']['cpus']} CPUs; load average {r['env']['load_average_at_start']:.2f} at the "
-          f"start, {r['env']['load_average_at_end']:.2f} at the end; commit {r['env'].get('commit')}"
-          + (" with uncommitted engine changes" if r["env"].get("engine_uncommitted_changes") else "")
-          + f"; written to {args.out}")
+    print(r["table_markdown"])
+    print(f"\n{r['conditions']}\nWritten to {args.out}")
     if r["env"]["load_average_at_start"] > 0.5:
         print("note: the machine was busy when the run started; the figures may be noisy")
     if args.readme:

@@ -8,8 +8,14 @@ and tally grid, the referral sheet's labelled lines, and the references. Page fu
 running header, footer, page labels, crisis notice on crisis pages) and sizes follow
 kit/theme.py and kit/render.py, so the page count is close to the ReportLab pack's.
 
+Every compile is checked by Typst's own PDF/UA-1 validation (`pdf_standards=["ua-1"]`): headings
+in consecutive levels, alternative text on every image that is not an artifact, a title, the
+language. The pages carry PDF page labels as the kit's do (i, ii, iii for the cover and
+contents, then 1, 2, ...). A referral-sheet line can show a family's value (personalise()).
+
 What the Typst pack does not have: fillable form fields (Typst writes none; its boxes and lines
-print only) and QR codes (Typst has none built in; the address is printed instead).
+print only, and a "pre-filled" value is printed text a parent cannot change) and QR codes
+(Typst has none built in; the address is printed instead).
 
 Every piece of content text enters the markup as a Typst string literal (`"..."`, with `\\`
 and `"` escaped), never as markup, so `#`, `*`, `_`, `$`, `<`, `@`, `[` and the like print as
@@ -39,8 +45,15 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 
 PERSONAL_PREFIX = "#let personal = "
-"""The source's first line: the cover's audience line, the one value a personalised build
-changes (see personalise())."""
+"""The source's first line: the cover's audience line, a value a personalised build changes
+(see personalise())."""
+
+VALUES_PREFIX = "#let family-values = "
+"""The source's second line: a dictionary of pre-filled field values by field name (empty in
+the kit's own pack; see personalise())."""
+
+PDF_STANDARDS = ["ua-1"]
+"""Every compile is checked by Typst against PDF/UA-1, as the kit's packs are tagged for it."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,6 +183,16 @@ TEMPLATE = r"""
   text(size: 1.15 * s, weight: "bold", fill: ink, it.body)
 })
 
+// a heading at level 2 in the document's structure that looks like a level-3 one (as the
+// worksheet's prompts and the referral sheet's contacts are in layouts/worksheet.py, referral.py)
+#let minor-heading(body) = {
+  show heading: it => block(above: L + 0.8 * s, below: 0.3 * s + 0.55 * 1.15 * s, sticky: true, {
+    set par(leading: 0.45em)
+    text(size: 1.15 * s, weight: "bold", fill: ink, it.body)
+  })
+  heading(level: 2, body)
+}
+
 #let summary(body) = block(above: 0pt, below: s + 1.15 * L, text(size: 1.15 * s, fill: muted, body))
 #let hint(body) = block(above: 0pt, below: 0.2 * s + 0.9 * L, text(style: "italic", size: 0.9 * s, fill: muted, body))
 #let small(body) = text(size: 0.85 * s, fill: muted, body)
@@ -259,7 +282,10 @@ TEMPLATE = r"""
         line(length: 100% - 40mm, stroke: 0.5pt + muted))
   place(bottom + left, dx: 20mm, dy: -11mm, text(size: 0.85 * s, fill: muted, footer-text))
   place(bottom + right, dx: -20mm, dy: -11mm, context {
-    let n = counter(page).get().first()
+    // the page counter as it stands when the page begins, before the first numbered
+    // document's reset to 1: numbered pages count from the page that reset is on
+    let n = if roman { counter(page).get().first() } else {
+      here().page() - query(<numbers-start>).first().location().page() + 1 }
     text(size: 0.85 * s, fill: muted, weight: "bold",
          page-word + " " + if roman { numbering("i", n) } else { str(n) })
   })
@@ -274,8 +300,11 @@ TEMPLATE = r"""
   }
 }
 
+// numbering gives the PDF its page labels (i, ii, ... then 1, 2, ...); the furniture prints
+// the label itself, so Typst's own footer is off
 #let doc-page(title, crisis: false, roman: false) = (
   margin: (x: 20mm, top: 24mm, bottom: if crisis { 24mm + crisis-extra } else { 24mm }),
+  numbering: if roman { "i" } else { "1" }, footer: none,
   background: furniture(title, crisis: crisis, roman: roman))
 """
 
@@ -376,7 +405,12 @@ class Writer:
                 break
         else:  # pragma: no cover - the loader provides every image
             return
-        self.emit(f"#block(image({lit(str(asset.path))}, width: calc.min({img.width_mm}, 170) * 1mm))")
+        picture = f"image({lit(str(asset.path))}, width: calc.min({img.width_mm}, 170) * 1mm"
+        if img.decorative or not img.alt:  # as the kit does: decorative images are artifacts
+            picture = f"pdf.artifact({picture}))"
+        else:
+            picture += f", alt: {lit(img.alt)})"
+        self.emit(f"#block({picture})")
         if img.caption:
             self.emit(f"#block(small({inline(img.caption)}))")
 
@@ -384,13 +418,13 @@ class Writer:
 
     def start(self, name: str, title: str, header_title: str, crisis: bool,
               roman: bool = False) -> None:
-        if not roman and not self.numbered_started:
-            # on the last front page, so that this document's first page is page 1 (a page's
-            # furniture reads the page counter as it was when the page began)
-            self.emit("#counter(page).update(0)")
-            self.numbered_started = True
         self.emit(f"#set page(..doc-page({lit(header_title)}, crisis: {str(crisis).lower()}, "
                   f"roman: {str(roman).lower()}))")
+        if not roman and not self.numbered_started:
+            # at the top of the first numbered document: its first page is page 1
+            self.emit("#counter(page).update(1)")
+            self.emit("#metadata(none) <numbers-start>")
+            self.numbered_started = True
 
     def head(self, name: str, doc) -> None:
         self.start(name, doc.title, doc.short_title or doc.title, doc.crisis_notice)
@@ -415,7 +449,8 @@ class Writer:
     # -- layouts --------------------------------------------------------------------------
 
     def cover(self, doc) -> None:
-        self.emit("#set page(margin: (x: 20mm, top: 24mm, bottom: 24mm), background: {"
+        self.emit("#set page(margin: (x: 20mm, top: 24mm, bottom: 24mm), numbering: \"i\", "
+                  "footer: none, background: {"
                   "place(top + left, rect(width: 100%, height: 38mm, fill: primary)); "
                   "place(top + left, dy: 38mm, rect(width: 100%, height: 2mm, fill: accent))})")
         large = self.kit.large_print
@@ -439,7 +474,9 @@ class Writer:
             h = w * self.pack.logo.aspect
             if h > 30.0:
                 w, h = 30.0 / self.pack.logo.aspect, 30.0
-            self.emit(f"#block(below: 6mm + L, image(logo-path, width: {w:.3f}mm, height: {h:.3f}mm))")
+            alt = lit(self.brand.logo_alt or self.brand.name)
+            self.emit(f"#block(below: 6mm + L, image(logo-path, width: {w:.3f}mm, height: {h:.3f}mm, "
+                      f"alt: {alt}))")
         self.emit(f"#block(above: 0pt, below: 0pt, text(size: 0.85 * s, fill: muted, "
                   f"{lit(self.strings.prepared_by)}))")
         self.emit(f"#block(above: 0.8 * L, below: 0.2 * s + L, text(weight: \"bold\", size: 1.1 * s, "
@@ -494,7 +531,7 @@ class Writer:
         self.head(name, doc)
         self.blocks(doc.intro)
         for prompt in doc.prompts:
-            parts = [f"heading(level: 3, {lit(prompt.label)})"]
+            parts = [f"minor-heading({lit(prompt.label)})"]
             if prompt.hint:
                 parts.append(f"hint({inline(prompt.hint)})")
             parts.append(f"write-in({prompt.lines})")
@@ -511,16 +548,21 @@ class Writer:
         self.tail(doc)
 
     def referral(self, name, doc) -> None:
+        from kit.text import slug
+
         self.head(name, doc)
         self.blocks(doc.intro)
         labels = self.strings.contact_fields
         for slot in doc.slots:
             pairs = []
+            sid = slot.id or slug(slot.title)
             for key in ("service", "name", "phone", "address", "notes"):
                 value = getattr(slot.prefill, key)
-                pairs.append(f"({plain(getattr(labels, key))}, "
-                             f"{plain(value) if value else 'none'})")
-            parts = [f"heading(level: 3, {lit(slot.title)})"]
+                # a family's value for this field (personalise()), else the kit's pre-fill
+                pairs.append(f"({plain(getattr(labels, key))}, family-values.at("
+                             f"{lit(f'{name}_{sid}_{key}')}, default: "
+                             f"{plain(value) if value else 'none'}))")
+            parts = [f"minor-heading({lit(slot.title)})"]
             if slot.hint:
                 parts.append(f"hint({inline(slot.hint)})")
             parts.append(f"contact(({', '.join(pairs)},))")
@@ -580,7 +622,7 @@ class Writer:
         if self.pack.logo is None:  # the header and cover print the name instead
             template = template.replace("image(logo-path, height: 8mm)", "none")
         audience = self.pack.cover.model.audience or ""
-        self.out = [PERSONAL_PREFIX + lit(audience), template]
+        self.out = [PERSONAL_PREFIX + lit(audience), VALUES_PREFIX + "(:)", template]
         self.cover(self.pack.cover.model)
         self.contents(self.pack.cover.model)
         for doc in self.pack.documents:
@@ -593,11 +635,15 @@ def typst_source(pack) -> str:
     return Writer(pack).source()
 
 
-def personalise(source: str, line: str) -> str:
-    """The same source with the cover's audience line replaced (one value, like a family name)."""
-    first, rest = source.split("\n", 1)
-    assert first.startswith(PERSONAL_PREFIX), "not a source from typst_source()"
-    return PERSONAL_PREFIX + lit(line) + "\n" + rest
+def personalise(source: str, line: str, values: dict[str, str] | None = None) -> str:
+    """The same source with the cover's audience line replaced (like a family name) and, for
+    `values`, form-field names (as the kit names its fields, `referral-sheet_gp-paediatrician_phone`)
+    mapped to the text the referral sheet shows pre-filled on its line."""
+    first, second, rest = source.split("\n", 2)
+    assert first.startswith(PERSONAL_PREFIX) and second.startswith(VALUES_PREFIX), \
+        "not a source from typst_source()"
+    pairs = "".join(f"{lit(k)}: {lit(v)}, " for k, v in sorted((values or {}).items()))
+    return (PERSONAL_PREFIX + lit(line) + "\n" + VALUES_PREFIX + f"({pairs or ':'})\n" + rest)
 
 
 def compiler():
@@ -613,8 +659,8 @@ def compile_source(source: str, comp=None) -> bytes:
 
     if comp is None:
         return typst.compile(source.encode("utf-8"), font_paths=[str(FONT_DIR)],
-                             ignore_system_fonts=True, root="/")
-    return comp.compile(input=source.encode("utf-8"))
+                             ignore_system_fonts=True, root="/", pdf_standards=PDF_STANDARDS)
+    return comp.compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS)
 
 
 def main(argv=None) -> int:
