@@ -25,20 +25,10 @@ def _is_document(path: Path) -> bool:
 
 def inputs_key(roots) -> str:
     """A hash of every input file but the documents (each document keys itself by content)."""
-    from .uptodate import ENGINE, _libraries
+    from .uptodate import hash_inputs
 
-    h = hashlib.sha256(_libraries())
-    trees = [ENGINE, ENGINE.parent / "layouts"] + list(roots)
-    real_trees = [Path(t).resolve() for t in trees]
-    for tree in trees:
-        for p in sorted(Path(tree).rglob("*")):
-            if "__pycache__" in p.parts or p.name.startswith(".") or _is_document(p):
-                continue
-            if p.is_symlink() and not any(t in p.resolve().parents for t in real_trees):
-                continue  # never read through a link out of the inputs
-            if p.is_file():
-                h.update(str(p.relative_to(tree)).encode())
-                h.update(hashlib.sha256(p.read_bytes()).digest())
+    h = hashlib.sha256()
+    hash_inputs(h, roots, leave_out=_is_document)
     return h.hexdigest()
 
 
@@ -69,15 +59,17 @@ class RenderCache:
         """The bytes and page count of `rel` when it was written with this key and is still
         there as written; else None."""
         entry = self.entries.get(rel)
-        if not entry or entry.get("key") != key or ".." in Path(rel).parts:
+        if not entry or entry.get("key") != key:
             return None
+        from .output import OutputError, _no_links
+
         path = self.out_dir / rel
         try:
-            if any(p.is_symlink() for p in [path, *path.parents] if self.out_dir in
-                   [p, *p.parents]):
+            _no_links(self.out_dir, rel)  # never read through a link, as never written
+            if path.is_symlink():
                 return None
             data = path.read_bytes()
-        except OSError:
+        except (OSError, OutputError):
             return None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             return None

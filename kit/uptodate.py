@@ -25,13 +25,32 @@ def fingerprint(places, kit_name: str, options, skip=(), language: str | None = 
     folder, engine code and libraries, options, the language edition asked for and
     SOURCE_DATE_EPOCH. Any change rebuilds. Paths in `skip` (the families file, the output
     folder) do not count. A link is followed only to a file inside the trees hashed here."""
-    skip = [Path(p).resolve() for p in skip]
-    trees = [ENGINE, ENGINE.parent / "layouts"] + list(places.roots)
-    real_trees = [t.resolve() for t in trees]
     h = hashlib.sha256()
+    hash_inputs(h, places.roots, skip=skip)
+    kit_file = Path(kit_name)
+    if kit_name.endswith((".yaml", ".yml")) and kit_file.is_file():  # a kit given by its path
+        h.update(b"kit " + hashlib.sha256(kit_file.read_bytes()).digest())
+    h.update(repr((kit_name, options)).encode())
+    h.update(f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '').strip()}".encode())
+    if language is not None:
+        h.update(f"language={language}".encode())
+    return h.hexdigest()
+
+
+def hash_inputs(h, roots, skip=(), leave_out=None) -> None:
+    """Feed `h` with the engine's code, the installed libraries' versions and every file under
+    `roots` (names and bytes), except those in `skip` and those `leave_out(path)` is true for.
+    A link is followed only to a file inside the trees hashed here: a link out of the inputs is
+    never read (the build refuses it), only its text counts."""
+    skip = [Path(p).resolve() for p in skip]
+    trees = [ENGINE, ENGINE.parent / "layouts"] + list(roots)
+    real_trees = [Path(t).resolve() for t in trees]
+    h.update(_libraries())
     for tree in trees:
-        for p in sorted(tree.rglob("*")):
+        for p in sorted(Path(tree).rglob("*")):
             if "__pycache__" in p.parts or p.name.startswith("."):
+                continue
+            if leave_out is not None and leave_out(p):
                 continue
             real = p.resolve()
             if any(real == s or s in real.parents for s in skip):
@@ -39,19 +58,10 @@ def fingerprint(places, kit_name: str, options, skip=(), language: str | None = 
             if p.is_symlink():
                 h.update(b"link " + os.fsencode(os.readlink(p)))
                 if not any(t in real.parents for t in real_trees):
-                    continue  # a link out of the inputs is never read (the build refuses it)
+                    continue
             if p.is_file():
                 h.update(str(p.relative_to(tree)).encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())
-    kit_file = Path(kit_name)
-    if kit_name.endswith((".yaml", ".yml")) and kit_file.is_file():  # a kit given by its path
-        h.update(b"kit " + hashlib.sha256(kit_file.read_bytes()).digest())
-    h.update(repr((kit_name, options)).encode())
-    h.update(_libraries())
-    h.update(f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '').strip()}".encode())
-    if language is not None:
-        h.update(f"language={language}".encode())
-    return h.hexdigest()
 
 
 def _libraries() -> bytes:

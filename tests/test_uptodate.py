@@ -185,3 +185,24 @@ def test_a_build_loads_template_machinery_only_for_content_that_has_templates(sa
     templated = make_kit(sample_root, tmp_path / "templated", "--pack-only")
     assert templated.returncode == 0, templated.stderr[-2000:]
     assert "jinja2" in imported(templated)
+
+
+def test_a_cached_document_is_never_read_through_a_link(sample_root, tmp_path, monkeypatch):
+    from kit import commands, content
+    from kit.options import Options
+
+    places = content.Places(sample_root)
+    out = tmp_path / "out"
+    quiet = dict(say=lambda *a: None)
+    commands.build(places, "sample", out, Options(), **quiet)
+    elsewhere = tmp_path / "elsewhere.pdf"  # someone's own file, the same bytes
+    (out / "sample" / "checklist.pdf").rename(elsewhere)
+    (out / "sample" / "checklist.pdf").symlink_to(elsewhere)
+    before = elsewhere.read_bytes()
+    doc = sample_root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text().replace("title: ", "title: A changed ", 1))
+    calls = _count_renders(monkeypatch)
+    commands.build(places, "sample", out, Options(), **quiet)
+    assert calls["n"] == 3  # pack, handout, and the checklist: not taken through the link
+    assert not (out / "sample" / "checklist.pdf").is_symlink()
+    assert elsewhere.read_bytes() == before
