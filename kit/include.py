@@ -195,15 +195,14 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     ours = pdf.copy_foreign(xobject)
     target = pdf.pages[p.page]
     _nested_forms(pdf, source, xobject, ours, set())
-    name = target.add_resource(ours, pikepdf.Name.XObject, prefix="KitPage")
+    name = _add_xobject(target.obj, ours, "KitPage")
     cm = " ".join(f"{v:.5f}" for v in matrix)
     content = f"q {cm} cm {name} Do\n"
     if drawn:  # a print copy: the fields' appearances, as artifacts, inside the crop box
         content += (f"/Artifact BMC q {left:.3f} {bottom:.3f} {right - left:.3f} "
                     f"{top - bottom:.3f} re W n\n")
         for appearance, placing in drawn:
-            field_name = target.add_resource(pdf.copy_foreign(appearance), pikepdf.Name.XObject,
-                                             prefix="KitField")
+            field_name = _add_xobject(target.obj, pdf.copy_foreign(appearance), "KitField")
             content += f"q {placing} cm {field_name} Do Q\n"
         content += "Q EMC\n"
     target.contents_add(pikepdf.Stream(pdf, (content + "Q\n").encode()), prepend=True)
@@ -236,6 +235,22 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     if annots and "/Tabs" not in target.obj and "/StructTreeRoot" in pdf.Root:
         target.obj.Tabs = pikepdf.Name.S  # PDF/UA: tab order follows the structure
     return fields
+
+
+def _add_xobject(page, stream, prefix: str) -> str:
+    """Name `stream` in the page's XObject resources: the first free prefix0, prefix1, ..."""
+    import pikepdf
+
+    if "/Resources" not in page:
+        page.Resources = pikepdf.Dictionary()
+    if "/XObject" not in page.Resources:
+        page.Resources.XObject = pikepdf.Dictionary()
+    xobjects = page.Resources.XObject
+    n = 0
+    while f"/{prefix}{n}" in xobjects:
+        n += 1
+    xobjects[f"/{prefix}{n}"] = stream
+    return f"/{prefix}{n}"
 
 
 def _nested_forms(pdf, source: _Source, theirs, ours, seen: set) -> None:
