@@ -411,7 +411,7 @@ def _graft_structure(pdf, source: _Source) -> None:
         new = pdf.make_indirect(pikepdf.Dictionary())
         copied[elem.objgen] = new
         for key, value in elem.items():
-            if key not in ("/P", "/K", "/Pg"):
+            if key not in ("/P", "/K", "/Pg", "/Ref"):  # (a /Ref would reach their tree)
                 new[key] = bring(value)
         new.P = parent
         pg = elem.get("/Pg")
@@ -479,10 +479,10 @@ def _graft_structure(pdf, source: _Source) -> None:
     owners = [(theirs.get("/StructParents"), ours) for _, ours, theirs in source.pages.values()]
     owners += [(theirs.get("/StructParents"), ours) for theirs, ours in source.forms.values()]
     for key, ours in owners:
-        entry = src_parents.get(int(key)) if key is not None else None
-        if entry is None:
+        entry = src_parents.get(int(key)) if isinstance(key, int) else None
+        items = list(entry) if isinstance(entry, pikepdf.Array) else []
+        if not items:
             continue
-        items = list(entry) if isinstance(entry, pikepdf.Array) else [entry]
         mapped = pikepdf.Array([copied.get(o.objgen) if isinstance(o, pikepdf.Dictionary)
                                 and o.is_indirect and o.objgen in copied else None
                                 for o in items])
