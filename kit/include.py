@@ -166,6 +166,18 @@ def _bounds(m, x0, y0, x1, y1):
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _numbers(value, count: int | None = None) -> list[float] | None:
+    """An array's numbers (exactly `count` of them if given), or None if it is not that."""
+    from decimal import Decimal
+
+    import pikepdf
+
+    if not isinstance(value, pikepdf.Array) or (count is not None and len(value) != count):
+        return None
+    out = [float(v) for v in value if isinstance(v, (int, Decimal)) and not isinstance(v, bool)]
+    return out if len(out) == len(value) else None
+
+
 def _drop(obj, key: str) -> None:
     if key in obj:
         del obj[key]
@@ -179,7 +191,8 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     _flatten_field_names(src.obj)
     drawn = _archival_widgets(src.obj, flatten=not forms)
     left, bottom, right, top = (float(v) for v in src.cropbox)
-    rotation = int(src.obj.get("/Rotate", 0) or 0) % 360 // 90 * 90
+    rotation = _numbers(pikepdf.Array([src.obj.get("/Rotate", 0)]), 1)
+    rotation = int(rotation[0]) % 360 // 90 * 90 if rotation else 0
     turn = {0: (1, 0, 0, 1), 90: (0, -1, 1, 0), 180: (-1, 0, 0, -1), 270: (0, 1, -1, 0)}[rotation]
     upright = (*turn, 0, 0)  # shown clockwise by /Rotate, as a viewer would
     x0, y0, x1, y1 = _bounds(upright, left, bottom, right, top)
@@ -209,7 +222,8 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     source.pages[src.obj.objgen] = (target.obj, ours, src.obj)
 
     fields = []
-    annots = [a for a in src.obj.get("/Annots") or [] if isinstance(a, pikepdf.Dictionary)]
+    annots = [a for a in src.obj.get("/Annots") or [] if isinstance(a, pikepdf.Dictionary)
+              and _numbers(a.get("/Rect"), 4)]  # one without a rectangle shows nowhere
     for annot in annots:  # copied without their page (and a widget without its parent field)
         _drop(annot, "/P")
         if annot.get("/Subtype") == "/Widget":
@@ -222,10 +236,11 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
         copy = pdf.copy_foreign(annot)
         _drop(copy, "/StructParent")  # given anew when the structure is grafted
         copy.P = target.obj
-        rect = [float(v) for v in copy.Rect]
-        copy.Rect = pikepdf.Array([round(v, 4) for v in _bounds(matrix, *rect)])
-        if "/QuadPoints" in copy:
-            quad = [float(v) for v in copy.QuadPoints]
+        copy.Rect = pikepdf.Array([round(v, 4) for v in _bounds(matrix, *_numbers(copy.Rect, 4))])
+        quad = _numbers(copy.get("/QuadPoints"))
+        if quad is None:
+            _drop(copy, "/QuadPoints")
+        else:
             copy.QuadPoints = pikepdf.Array([round(v, 4) for i in range(0, len(quad) - 1, 2)
                                              for v in _apply(matrix, quad[i], quad[i + 1])])
         target.obj.Annots.append(copy)
@@ -325,11 +340,14 @@ def _archival_widgets(page, flatten: bool) -> list:
         normal = ap.get("/N") if ap is not None else None
         if normal is not None and not isinstance(normal, pikepdf.Stream):  # states: the one shown
             normal = normal.get(str(annot.get("/AS", "/Off")))
-        if not isinstance(normal, pikepdf.Stream) or int(annot.get("/F", 0)) & 2:
+        flags = annot.get("/F", 0)
+        rect, bbox = _numbers(annot.get("/Rect"), 4), _numbers(
+            normal.get("/BBox") if isinstance(normal, pikepdf.Stream) else None, 4)
+        if rect is None or bbox is None or (isinstance(flags, int) and flags & 2):
             continue  # no appearance, or hidden
-        x0, y0, x1, y1 = (float(v) for v in annot.Rect)
-        bx0, by0, bx1, by1 = (float(v) for v in normal.BBox)
-        m = tuple(float(v) for v in normal.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+        x0, y0, x1, y1 = rect
+        bx0, by0, bx1, by1 = bbox
+        m = tuple(_numbers(normal.get("/Matrix"), 6) or (1, 0, 0, 1, 0, 0))
         mx0, my0, mx1, my1 = _bounds(m, bx0, by0, bx1, by1)
         sx = (x1 - x0) / ((mx1 - mx0) or 1)
         sy = (y1 - y0) / ((my1 - my0) or 1)

@@ -259,6 +259,28 @@ def test_marked_content_in_an_included_form_xobject_keeps_its_owners(org, tmp_pa
     assert not validate(data, tmp_path, "xobject.pdf")
 
 
+def test_an_annotation_without_a_rectangle_is_left_out_not_a_crash(org):
+    """A widget and a note without a usable /Rect show nowhere: the pack is built without
+    them, live and in print, and the other fields are placed."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    annots = pdf.pages[0].obj.Annots
+    del annots[0].Rect  # consent_agree_1
+    annots[3].Rect = pikepdf.Array([1, 2])  # consent_name
+    annots.append(pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Contents=pikepdf.String("note"))))
+    pdf.save(path)
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    live = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    names = {f["name"] for f in inventory(live)}
+    assert {"consent_agree_2", "consent_signature", "consent_date"} <= names
+    assert not {"consent_agree_1", "consent_name"} & names
+    flat = build_pack(pack, Options(documents=False, forms=False)).files[f"{KIT}.pdf"]
+    assert not any(f["name"].startswith("consent_") for f in inventory(flat))
+
+
 def test_family_values_are_data_not_markup(org, tmp_path):
     families = org / "families.csv"
     families.write_text("id,parent_name,child_name\n"
