@@ -316,6 +316,14 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
 
 # -- an organisation's own fields ----------------------------------------------------------------
 
+@lru_cache(maxsize=4)
+def _deflated(data: bytes) -> bytes:
+    """The form font's streams compressed once per process (they are the same in every pack)."""
+    import zlib
+
+    return zlib.compress(data)
+
+
 def _pdf_font(pdf):
     """The form font as objects in `pdf` (a pikepdf.Pdf: a pack an organisation's form joins)."""
     import pikepdf
@@ -323,7 +331,8 @@ def _pdf_font(pdf):
     font = form_font()
 
     def stream(data: bytes, **extra):
-        s = pikepdf.Stream(pdf, data)
+        s = pikepdf.Stream(pdf, b"")
+        s.write(_deflated(data), filter=pikepdf.Name.FlateDecode)
         for k, v in extra.items():
             s[f"/{k}"] = v
         return s
