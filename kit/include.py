@@ -64,6 +64,7 @@ def load_pdf(path: Path) -> IncludedPdf:
         from .pdfsafe import clean
 
         data, removed = clean(data)  # everything the pack copies comes from the cleaned copy
+        _readable_by_qpdf(data)
     except AssetError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
@@ -73,6 +74,24 @@ def load_pdf(path: Path) -> IncludedPdf:
     except Exception as exc:  # pypdf's limit errors and other parse failures
         raise AssetError(f"PDF cannot be read ({exc.__class__.__name__})") from None
     return IncludedPdf(path, data, count, sizes, tagged, removed)
+
+
+def _readable_by_qpdf(data: bytes) -> None:
+    """The placing reads each page's content with qpdf, which refuses some damage pypdf passes
+    over (a content stream that does not decompress): refused here, with the file's name."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                try:
+                    page.as_form_xobject(handle_transformations=False).read_bytes()
+                except pikepdf.PdfError:
+                    raise AssetError(f"PDF cannot be read (page {number}: its content is "
+                                     "damaged and does not decompress)") from None
+    except pikepdf.PdfError as exc:
+        raise AssetError(f"PDF cannot be read (qpdf: {' '.join(str(exc).split())[:160]})") \
+            from None
 
 
 @dataclass

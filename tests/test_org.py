@@ -281,6 +281,25 @@ def test_an_annotation_without_a_rectangle_is_left_out_not_a_crash(org):
     assert not any(f["name"].startswith("consent_") for f in inventory(flat))
 
 
+def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
+    """pypdf passes over a content stream that is not the deflated data it says it is; the
+    placing cannot, so the kit names the kit's line listing the file instead of a crash."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    page = pdf.pages[0]
+    page.contents_coalesce()
+    page.obj.Contents.write(b"x\x9c not deflated at all" * 8, filter=pikepdf.Name.FlateDecode)
+    pdf.save(path)
+    with pytest.raises(content.ContentError) as caught:
+        pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+        build_pack(pack, Options(documents=False))
+    message = str(caught.value)
+    assert "riverside-adoption.yaml:" in message and "].pdf: PDF cannot be read" in message
+    assert "page 1: its content is damaged" in message and "Traceback" not in message
+
+
 def test_family_values_are_data_not_markup(org, tmp_path):
     families = org / "families.csv"
     families.write_text("id,parent_name,child_name\n"
