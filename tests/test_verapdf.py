@@ -92,6 +92,16 @@ def test_verapdf_passes(group, flavour, verdicts):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("group", GROUPS)
+def test_the_version_header_matches_the_features_used(group, verdicts):
+    """/Tabs, object streams and PDF/A-2 need PDF 1.7: a header that says less (as a rewrite
+    by a PDF library may) is what veraPDF does not check."""
+    groups, _ = verdicts
+    for path in groups[group]:
+        head = Path(path).read_bytes()[:8]
+        assert head == b"%PDF-1.7", (Path(path).name, head)
+
+
 def test_verapdf_sees_a_broken_file(tmp_path):
     """The validator does fail a file that breaks both standards (no language, no XMP)."""
     from reportlab.pdfgen.canvas import Canvas
