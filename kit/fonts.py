@@ -200,6 +200,8 @@ def chain_font(fb: Fallback, style: str) -> str:
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(path)))
     _REGISTERED[(fb.key, style)] = name
+    if fb.rtl:
+        _RTL_FONTS.add(name)
     return name
 
 
@@ -369,11 +371,308 @@ def is_rtl_char(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+# -- right-to-left runs as glyphs -------------------------------------------------------------
+#
+# A right-to-left run is shaped by HarfBuzz with all of the font's features (joining forms,
+# the lam-alef ligature, marks placed on their letters) and each glyph it gives is written as
+# a character code of its own: a private code that ReportLab's font maps to that glyph, with
+# HarfBuzz's advance as its width and, in the font's /ToUnicode, the letters it stands for.
+# The codes stay in reading (logical) order, so a line is broken between a run's own words
+# in their order, and the tagged text (what a screen reader reads) and text extraction are in
+# reading order; only when a line is drawn (`arrange`) is each glyph placed where the line's
+# bidirectional order puts it.
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str        # the letters this glyph stands for ("" for a further glyph of them)
+    x_offset: float  # HarfBuzz's offsets, in thousandths of the font size
+    y_offset: float
+
+
+_RTL_FONTS: set[str] = set()
+"""Registered chain fonts whose runs are right to left."""
+_CODES: dict[tuple, int] = {}
+GLYPHS: dict[int, Glyph] = {}
+"""Private character code -> the glyph's text and offsets (read by the ToUnicode writer)."""
+_FIRST_CODE = 0xF0000  # Supplementary Private Use Area-A: in none of the fonts' cmaps
+
+
+def _glyph_code(font_name: str, gid: int, text: str, advance: float, x_off: float,
+                y_off: float) -> str:
+    """The character that draws glyph `gid` of a registered font with this advance (in
+    thousandths of the font size) and stands for `text`."""
+    key = (font_name, gid, text, advance, x_off, y_off)
+    code = _CODES.get(key)
+    if code is None:
+        from reportlab.pdfbase import pdfmetrics
+
+        face = pdfmetrics.getFont(font_name).face
+        code = _FIRST_CODE + len(_CODES)
+        _CODES[key] = code
+        GLYPHS[code] = Glyph(text, x_off, y_off)
+        face.charToGlyph[code] = gid
+        face.charWidths[code] = advance
+    return chr(code)
+
+
+@lru_cache(maxsize=16)
+def _hb_font(font_name: str):
+    import uharfbuzz as hb
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    hb_face = hb.Face(hb.Blob(face._ttf_data))
+    return hb.Font(hb_face), hb_face.upem
+
+
+def _scaled(value: float, upem: int) -> float:
+    return round(value * 1000 / upem, 3)
+
+
+@lru_cache(maxsize=4096)
+def shape_word(word: str, font_name: str) -> str:
+    """A right-to-left word (no spaces) as glyph codes in reading order (`_glyph_code`)."""
+    import uharfbuzz as hb
+    from reportlab.pdfbase import pdfmetrics
+
+    hb_font, upem = _hb_font(font_name)
+    buf = hb.Buffer()
+    buf.add_codepoints([ord(c) for c in word])
+    buf.guess_segment_properties()
+    buf.direction = "rtl"
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    # no glyph composition (ccmp): the font then draws nearly every letter as one glyph of
+    # its own, which stands for that letter in the text a reader gets
+    hb.shape(hb_font, buf, {"ccmp": False})
+    glyphs = list(zip(buf.glyph_infos, buf.glyph_positions))[::-1]  # visual -> reading order
+    starts = sorted({info.cluster for info, _ in glyphs})
+    ends = dict(zip(starts, starts[1:] + [len(word)]))
+    count = {c: sum(1 for info, _ in glyphs if info.cluster == c) for c in starts}
+    face = pdfmetrics.getFont(font_name).face
+    forms = None
+    seen: set[int] = set()
+    out = []
+    for info, pos in glyphs:
+        cluster = info.cluster
+        text = word[cluster:ends[cluster]]
+        if count[cluster] > 1:  # one letter in several glyphs (a letter and a mark of its
+            # shape): the letter's own contextual form, one glyph that stands for the letter
+            if cluster in seen:
+                continue
+            seen.add(cluster)
+            forms = forms or _joining_forms(word, face)
+            for i, ch in enumerate(text, start=cluster):
+                code = forms[i]
+                out.append(_glyph_code(font_name, face.charToGlyph[code], ch,
+                                       face.charWidths.get(code, 0), 0, 0)
+                           if code in face.charToGlyph else ch)
+            continue
+        out.append(_glyph_code(font_name, info.codepoint, text, _scaled(pos.x_advance, upem),
+                               _scaled(pos.x_offset, upem), _scaled(pos.y_offset, upem)))
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _presentation_forms() -> dict[tuple[str, str], int]:
+    """(letter, form) -> its Arabic Presentation Forms-B code point (form: isolated, final,
+    initial or medial)."""
+    out = {}
+    for code in range(0xFE70, 0xFEFD):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and parts[0] in ("<isolated>", "<final>", "<initial>", "<medial>"):
+            out[(chr(int(parts[1], 16)), parts[0][1:-1])] = code
+    return out
+
+
+def _joining_forms(word: str, face) -> list[int]:
+    """Each character's contextual form's code point (the character itself where it has
+    none), by Arabic joining: a letter with an initial form joins on both sides, one with
+    only a final form joins the letter before it; marks are transparent."""
+    table = _presentation_forms()
+    letters = [i for i, ch in enumerate(word) if not unicodedata.combining(ch)]
+    out = [ord(ch) for ch in word]
+    for n, i in enumerate(letters):
+        ch = word[i]
+        prev = word[letters[n - 1]] if n else None
+        nxt = word[letters[n + 1]] if n + 1 < len(letters) else None
+        joins_before = prev is not None and (prev, "initial") in table and (ch, "final") in table
+        joins_after = nxt is not None and (ch, "initial") in table and (nxt, "final") in table
+        form = ("medial" if joins_before and joins_after else "final" if joins_before else
+                "initial" if joins_after else "isolated")
+        code = table.get((ch, form))
+        if code is not None and code in face.charToGlyph:
+            out[i] = code
+    return out
+
+
+def shape_run(text: str, font_name: str) -> str:
+    """A right-to-left run as glyph codes in reading order, its spaces kept as spaces."""
+    return " ".join(shape_word(w, font_name) if w else "" for w in text.split(" "))
+
+
+def first_strong_rtl(text: str) -> bool | None:
+    """The text's direction by its first strong character (Unicode bidi rules P2, P3): True
+    for right to left, False for left to right, None when it has no strong character."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return None
+
+
+def _classes(pieces) -> list[str]:
+    """Each character's bidi class: L, R, EN (numbers), WS (spaces) or N (other neutrals)."""
+    out = []
+    for text, font, _size in pieces:
+        rtl = font in _RTL_FONTS
+        for ch in text:
+            if ch == " " or unicodedata.bidirectional(ch) == "WS":
+                out.append("WS")
+            elif rtl or unicodedata.bidirectional(ch) in ("R", "AL"):
+                out.append("R")
+            else:
+                kind = unicodedata.bidirectional(ch)
+                out.append("L" if kind == "L" else "EN" if kind in ("EN", "AN") else
+                           kind if kind in ("ES", "ET", "CS") else "N")
+    return out
+
+
+def _levels(classes: list[str], base: int) -> list[int]:
+    """Embedding levels by the Unicode bidi algorithm's rules for text without explicit
+    embeddings: W4, W5, W7 (numbers), N1, N2 (neutrals), I1, I2 and L1 (trailing spaces)."""
+    c = list(classes)
+    n = len(c)
+    for i in range(1, n - 1):  # W4: a separator between two numbers is part of the number
+        if c[i] in ("ES", "CS") and c[i - 1] == "EN" and c[i + 1] == "EN":
+            c[i] = "EN"
+    for i in range(n):  # W5: a currency or percent sign next to a number goes with it
+        if c[i] == "ET":
+            j = i
+            while j < n and c[j] == "ET":
+                j += 1
+            if (i > 0 and c[i - 1] == "EN") or (j < n and c[j] == "EN"):
+                for k in range(i, j):
+                    c[k] = "EN"
+    c = ["N" if k in ("ES", "ET", "CS") else k for k in c]
+    strong = "R" if base else "L"
+    for i in range(n):  # W7: numbers after left-to-right text are left to right
+        if c[i] in ("L", "R"):
+            strong = c[i]
+        elif c[i] == "EN" and strong == "L":
+            c[i] = "L"
+    i = 0
+    while i < n:  # N1, N2: neutrals take the direction around them, else the paragraph's
+        if c[i] in ("N", "WS"):
+            j = i
+            while j < n and c[j] in ("N", "WS"):
+                j += 1
+            before = ("R" if base else "L") if i == 0 else ("R" if c[i - 1] in ("R", "EN")
+                                                              else "L")
+            after = ("R" if base else "L") if j == n else ("R" if c[j] in ("R", "EN")
+                                                           else "L")
+            side = before if before == after else ("R" if base else "L")
+            for k in range(i, j):
+                c[k] = side
+            i = j
+        else:
+            i += 1
+    levels = []
+    for k in c:
+        if base == 0:
+            levels.append(0 if k == "L" else 1 if k == "R" else 2)
+        else:
+            levels.append(1 if k == "R" else 2)
+    i = n
+    while i > 0 and classes[i - 1] == "WS":  # L1: trailing spaces at the paragraph level
+        i -= 1
+        levels[i] = base
+    return levels
+
+
+def _visual_order(levels: list[int]) -> list[int]:
+    """L2: indexes in drawing order (left to right)."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    lowest_odd = min(levels) | 1  # the lowest odd level at or above the lowest level
+    for level in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return order
+
+
+def arrange(pieces, base_rtl: bool):
+    """A line's pieces (text, font, size) in reading order, drawn where the bidirectional
+    order puts them: each piece's text as a ReportLab ShapedStr whose glyphs are offset from
+    where plain left-to-right drawing would put them. None when nothing moves."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.ttfonts import ShapeData
+
+    classes = _classes(pieces)
+    if "R" not in classes and not base_rtl:
+        return None
+    widths = []
+    for text, font, size in pieces:
+        widths += [stringWidth(ch, font, size) for ch in text]
+    order = _visual_order(_levels(classes, 1 if base_rtl else 0))
+    logical_x, x = [], 0.0
+    for w in widths:
+        logical_x.append(x)
+        x += w
+    visual_x = [0.0] * len(widths)
+    x = 0.0
+    for i in order:
+        visual_x[i] = x
+        x += widths[i]
+    if all(abs(a - b) < 1e-6 for a, b in zip(logical_x, visual_x)):
+        return None
+    out = []
+    i = 0
+    for text, font, size in pieces:
+        data = []
+        for ch in text:
+            glyph = GLYPHS.get(ord(ch))
+            w = widths[i] * 1000 / size
+            shift = (visual_x[i] - logical_x[i]) * 1000 / size
+            data.append(ShapeData(0, w, 0, shift + (glyph.x_offset if glyph else 0),
+                                  glyph.y_offset if glyph else 0, w))
+            i += 1
+        out.append(_arranged_class()(text, shapeData=data) if text else text)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _arranged_class():
+    from reportlab.pdfbase.ttfonts import ShapedStr
+
+    class ArrangedStr(ShapedStr, Arranged):
+        def __getitem__(self, i):
+            got = super().__getitem__(i)
+            return ArrangedStr(got, shapeData=got.__shapeData__) if got else got
+
+    return ArrangedStr
+
+
+def reading_text(text: str) -> str:
+    """Text with glyph codes turned back into the letters they stand for."""
+    return "".join(GLYPHS[ord(c)].text if ord(c) in GLYPHS else c for c in text)
+
+
 # -- Paragraphs --------------------------------------------------------------------------------
 
 def fix_frags(frags) -> list:
     """Split a parsed Paragraph's fragments so each is drawn by a font that covers it, with
-    right-to-left runs shaped and in visual order."""
+    right-to-left runs shaped (glyph codes in reading order)."""
     out = []
     changed = False
     for f in frags:
@@ -388,49 +687,118 @@ def fix_frags(frags) -> list:
             continue
         changed = True
         for part, font, rtl in parts:
-            out.append(f.clone(text=visual(part, font) if rtl else part, fontName=font))
+            out.append(f.clone(text=shape_run(part, font) if rtl else part, fontName=font))
     return out if changed else frags
 
 
+def _line_pieces(line):
+    return [f for f in line.words if getattr(f, "text", None) is not None
+            and not hasattr(f, "cbDefn")]
+
+
 def install() -> None:
-    """Make every ReportLab Paragraph fall back per character (idempotent)."""
+    """Make every ReportLab Paragraph fall back per character and lay out right-to-left text
+    (idempotent). A paragraph whose first strong character is right to left is laid out right
+    to left: right-aligned (unless centred), its lines in right-to-left order."""
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
     from reportlab.platypus import paragraph
 
-    setup = paragraph.Paragraph._setup
-    if getattr(setup, "_kit_fallback", False):
+    cls = paragraph.Paragraph
+    if getattr(cls._setup, "_kit_fallback", False):
         return
+    setup, break_lines = cls._setup, cls.breakLines
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         parsed = frags is None
         setup(self, text, style, bulletText, frags, cleaner)
-        if parsed and self.frags:
-            self.frags = fix_frags(self.frags)
+        if not (parsed and self.frags):
+            return
+        before = self.frags
+        base = first_strong_rtl("".join(getattr(f, "text", "") or "" for f in before))
+        self.frags = fix_frags(before)
+        if base:
+            if self.style.alignment == TA_LEFT:
+                self.style = self.style.clone(self.style.name, alignment=TA_RIGHT)
+            self.style.kit_rtl = True
+        if any(getattr(f, "fontName", None) in _RTL_FONTS for f in self.frags) or base:
+            if len(self.frags) == 1 and len(getattr(self.frags[0], "text", "") or "") > 1:
+                # two fragments: ReportLab's single-fragment shortcut draws words as strings
+                f = self.frags[0]
+                self.frags = [f.clone(text=f.text[:-1]), f.clone(text=f.text[-1:])]
+
+    def _break_lines(self, width):
+        result = break_lines(self, width)
+        if getattr(result, "kind", 0) != 1:
+            return result
+        base_rtl = bool(getattr(self.style, "kit_rtl", False))
+        for line in result.lines:
+            words = _line_pieces(line)
+            if not words:
+                continue
+            texts = arrange([(str(f.text), f.fontName, f.fontSize) for f in words], base_rtl)
+            if texts is not None:
+                for f, t in zip(words, texts):
+                    f.text = t
+        return result
 
     _setup._kit_fallback = True
-    paragraph.Paragraph._setup = _setup
+    cls._setup, cls.breakLines = _setup, _break_lines
+    _install_glyph_text()
+
+
+class Arranged(str):
+    """Marks a line piece laid out by `arrange` (a ReportLab ShapedStr is made of it)."""
+
+
+def _install_glyph_text() -> None:
+    """Text `arrange` laid out is written one glyph to a text-showing operator: PDFium takes
+    the characters of one operator as drawn left to right, each glyph on its own is placed
+    where it is drawn (the others read a line by where its glyphs are, in any case)."""
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    format_text = PDFTextObject._formatText
+    if getattr(format_text, "_kit", False):
+        return
+
+    def _format_text(self, text):
+        if not isinstance(text, Arranged) or len(text) < 2:
+            return format_text(self, text)
+        return " ".join(format_text(self, text[i:i + 1]) for i in range(len(text)))
+
+    _format_text._kit = True
+    PDFTextObject._formatText = _format_text
 
 
 # -- canvas text -------------------------------------------------------------------------------
 
+def _pieces(text: str, font: str, size: float):
+    return [(shape_run(t, f) if rtl else t, f, size) for t, f, rtl in runs(text, font)]
+
+
 def string_width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return sum(stringWidth(visual(t, f) if rtl else t, f, size) for t, f, rtl in runs(text, font))
+    return sum(stringWidth(t, f, s) for t, f, s in _pieces(text, font, size))
 
 
 def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
                 anchor: str = "left") -> None:
-    """canvas.drawString with the fallback chain (anchor: left, right or centre)."""
+    """canvas.drawString with the fallback chain and right-to-left runs laid out (anchor:
+    left, right or centre); text whose first strong character is right to left reads from
+    the right."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    parts = [(visual(t, f) if rtl else t, f) for t, f, rtl in runs(text, font)]
-    width = sum(stringWidth(t, f, size) for t, f in parts)
+    pieces = _pieces(text, font, size)
+    width = sum(stringWidth(t, f, s) for t, f, s in pieces)
     if anchor == "right":
         x -= width
     elif anchor == "centre":
         x -= width / 2
-    for t, f in parts:
-        canv.setFont(f, size)
-        canv.drawString(x, y, t)
-        x += stringWidth(t, f, size)
+    texts = arrange(pieces, bool(first_strong_rtl(text))) or [t for t, _, _ in pieces]
+    tx = canv.beginText(x, y)
+    for (_, f, s), t in zip(pieces, texts):
+        if t:
+            tx.setFont(f, s)
+            tx.textOut(t)
+    canv.drawText(tx)
     canv.setFont(font, size)
