@@ -444,15 +444,26 @@ def shape_word(word: str, font_name: str) -> str:
     # no glyph composition (ccmp): the font then draws nearly every letter as one glyph of
     # its own, which stands for that letter in the text a reader gets
     hb.shape(hb_font, buf, {"ccmp": False})
-    glyphs = list(zip(buf.glyph_infos, buf.glyph_positions))[::-1]  # visual -> reading order
-    starts = sorted({info.cluster for info, _ in glyphs})
+    glyphs = [[info, pos.x_advance, pos.x_offset, pos.y_offset]
+              for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
+    for k in range(1, len(glyphs)):
+        # a letter moved sideways (not a mark) moves the boundary with its left neighbour
+        # instead: then no glyph's box leaves a gap, which a reader would take for a space
+        left, this = glyphs[k - 1], glyphs[k]
+        if this[2] and this[1] > 0 and left[1] > 0 and left[1] + this[2] > 0 \
+                and this[1] - this[2] > 0:
+            left[1] += this[2]
+            this[1] -= this[2]
+            this[2] = 0
+    glyphs = glyphs[::-1]  # visual -> reading order
+    starts = sorted({g[0].cluster for g in glyphs})
     ends = dict(zip(starts, starts[1:] + [len(word)]))
-    count = {c: sum(1 for info, _ in glyphs if info.cluster == c) for c in starts}
+    count = {c: sum(1 for g in glyphs if g[0].cluster == c) for c in starts}
     face = pdfmetrics.getFont(font_name).face
     forms = None
     seen: set[int] = set()
     out = []
-    for info, pos in glyphs:
+    for info, x_advance, x_offset, y_offset in glyphs:
         cluster = info.cluster
         text = word[cluster:ends[cluster]]
         if count[cluster] > 1:  # one letter in several glyphs (a letter and a mark of its
@@ -467,8 +478,8 @@ def shape_word(word: str, font_name: str) -> str:
                                        face.charWidths.get(code, 0), 0, 0)
                            if code in face.charToGlyph else ch)
             continue
-        out.append(_glyph_code(font_name, info.codepoint, text, _scaled(pos.x_advance, upem),
-                               _scaled(pos.x_offset, upem), _scaled(pos.y_offset, upem)))
+        out.append(_glyph_code(font_name, info.codepoint, text, _scaled(x_advance, upem),
+                               _scaled(x_offset, upem), _scaled(y_offset, upem)))
     return "".join(out)
 
 
@@ -616,7 +627,7 @@ def arrange(pieces, base_rtl: bool):
     order puts them: each piece's text as a ReportLab ShapedStr whose glyphs are offset from
     where plain left-to-right drawing would put them. None when nothing moves."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfbase.ttfonts import ShapeData
+    from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
     classes = _classes(pieces)
     if "R" not in classes and not base_rtl:
@@ -647,20 +658,9 @@ def arrange(pieces, base_rtl: bool):
             data.append(ShapeData(0, w, 0, shift + (glyph.x_offset if glyph else 0),
                                   glyph.y_offset if glyph else 0, w))
             i += 1
-        out.append(_arranged_class()(text, shapeData=data) if text else text)
+        moved = any(d.x_offset or d.y_offset for d in data)
+        out.append(ShapedStr(text, shapeData=data) if moved else text)
     return out
-
-
-@lru_cache(maxsize=1)
-def _arranged_class():
-    from reportlab.pdfbase.ttfonts import ShapedStr
-
-    class ArrangedStr(ShapedStr, Arranged):
-        def __getitem__(self, i):
-            got = super().__getitem__(i)
-            return ArrangedStr(got, shapeData=got.__shapeData__) if got else got
-
-    return ArrangedStr
 
 
 def reading_text(text: str) -> str:
@@ -746,14 +746,12 @@ def install() -> None:
     _install_glyph_text()
 
 
-class Arranged(str):
-    """Marks a line piece laid out by `arrange` (a ReportLab ShapedStr is made of it)."""
-
-
 def _install_glyph_text() -> None:
-    """Text `arrange` laid out is written one glyph to a text-showing operator: PDFium takes
-    the characters of one operator as drawn left to right, each glyph on its own is placed
-    where it is drawn (the others read a line by where its glyphs are, in any case)."""
+    """Text `arrange` laid out is written one glyph to a text-showing operator, each starting
+    where its glyph is drawn: PDFium orders a line's text objects by where they start (and
+    takes the characters of one object as drawn left to right); poppler and MuPDF read a
+    line by where its glyphs are."""
+    from reportlab.pdfbase.ttfonts import ShapedStr
     from reportlab.pdfgen.textobject import PDFTextObject
 
     format_text = PDFTextObject._formatText
@@ -761,7 +759,8 @@ def _install_glyph_text() -> None:
         return
 
     def _format_text(self, text):
-        if not isinstance(text, Arranged) or len(text) < 2:
+        # the kit makes a ShapedStr only in `arrange` (it never turns ReportLab's shaping on)
+        if not isinstance(text, ShapedStr) or len(text) < 2:
             return format_text(self, text)
         return " ".join(format_text(self, text[i:i + 1]) for i in range(len(text)))
 

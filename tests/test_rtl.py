@@ -1,0 +1,230 @@
+"""Right-to-left text (Arabic, Hebrew) reads right: the tagged text a screen reader gets
+(`pdfinfo -struct-text`) and the text poppler, MuPDF and PDFium extract are in reading order,
+a right-to-left run wraps between its own words in their order, and a paragraph whose first
+strong character is right to left is right-aligned with its lines read from the right."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, build
+from kit import fonts
+
+ARABIC_NAME = "أحمد الخطيب"
+HEBREW_NAME = "אבי כהן"
+IN_ENGLISH = [f"Welcome, {ARABIC_NAME}, to the group.",
+              f"Your support worker is {HEBREW_NAME} today."]
+ARABIC = ("مرحبا بكم في مجموعتنا. نحن نلتقي كل أسبوع لنتحدث عن الأطفال والعائلات، ونشارك "
+          "ما تعلمناه من التجربة، ونساعد بعضنا بعضا في الأيام الصعبة. يمكنكم الحضور متى "
+          "شئتم، ولا حاجة للتسجيل المسبق.")
+HEBREW = ("ברוכים הבאים לקבוצה שלנו. אנחנו נפגשים כל שבוע כדי לדבר על ילדים ומשפחות, לשתף "
+          "את מה שלמדנו מהניסיון ולעזור זה לזה בימים הקשים.")
+RUN = ("نرحب بالآباء والأمهات والأجداد وكل من يعتني بطفل، ونقدم لهم الدعم والمشورة في جو "
+       "هادئ وودود")
+LONG_RUN = f"Our welcome in Arabic reads {RUN} and it is on the door."
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def squeeze(text: str) -> str:
+    """Text without any space: where an engine puts a space between two glyphs is its own."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("rtl") / "content"
+    shutil.copytree(SAMPLE, root)
+    body = [*IN_ENGLISH, LONG_RUN, ARABIC, HEBREW, "An English paragraph after them."]
+    (root / "en" / "documents" / "handout.yaml").write_text(
+        "layout: handout\ntitle: Right to left\nshort_title: Right to left\nsummary: Names.\n"
+        "body:\n" + "".join(f'  - "{p}"\n' for p in body), encoding="utf-8")
+    result = build("sample", root, documents=True)
+    path = root.parent / "handout.pdf"
+    path.write_bytes(result.files["sample/handout.pdf"])
+    return path
+
+
+def _struct_paragraphs(path: Path) -> list[str]:
+    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    return [norm(m) for m in re.findall(r'^\s*"(.*)"\s*$', out, re.M)]
+
+
+def _poppler(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _mupdf(path: Path) -> str:
+    import pymupdf
+
+    return pymupdf.open(path)[0].get_text()
+
+
+def _pdfium(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    text = pdf[0].get_textpage().get_text_range()
+    pdf.close()
+    return text
+
+
+def _strip_marks(text: str) -> str:
+    """poppler wraps right-to-left lines in directional embedding marks."""
+    return re.sub("[\u202a-\u202e\u200e\u200f]", "", text)
+
+
+def test_tagged_text_is_in_reading_order(handout):
+    found = _struct_paragraphs(handout)
+    for sentence in [*IN_ENGLISH, LONG_RUN, ARABIC, HEBREW]:
+        assert norm(sentence) in found, (sentence, found)
+
+
+def test_the_tagged_text_has_the_letters_not_presentation_forms(handout):
+    text = "".join(_struct_paragraphs(handout))
+    assert ARABIC_NAME in text and not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text)
+
+
+_WORDS = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+|[\u05d0-\u05ea]+")
+
+
+def rtl_words(text: str) -> list[str]:
+    """The Arabic and Hebrew words of a text, in the order it has them."""
+    return _WORDS.findall(unicodedata.normalize("NFKC", text))
+
+
+def _contains(seq: list[str], part: list[str]) -> bool:
+    return any(seq[i:i + len(part)] == part for i in range(len(seq) - len(part) + 1))
+
+
+@pytest.mark.parametrize("engine", ["poppler", "MuPDF"])
+def test_engines_read_names_and_wrapped_paragraphs_in_order(handout, engine):
+    text = _strip_marks(_poppler(handout) if engine == "poppler" else _mupdf(handout))
+    flat = norm(text)
+    for name in (ARABIC_NAME, HEBREW_NAME):
+        assert name in flat, (engine, name, flat[:300])
+    # the right-to-left words of each paragraph one after another, line after line (where
+    # an engine puts the English of a mixed line, before or after them, is its own reading)
+    words = rtl_words(text)
+    for paragraph in (ARABIC, HEBREW, LONG_RUN):
+        assert _contains(words, rtl_words(paragraph)), (engine, paragraph, words)
+    if engine == "MuPDF":  # MuPDF reads whole lines in their reading order too
+        assert squeeze(ARABIC) in squeeze(text) and squeeze(HEBREW) in squeeze(text)
+        # (a comma after a right-to-left name it reads as part of the name's run)
+        assert f"Welcome, {ARABIC_NAME}" in flat and "to the group." in flat
+        assert f"Your support worker is {HEBREW_NAME} today." in flat
+
+
+def test_pdfium_reads_right_to_left_lines_in_order_and_every_word(handout):
+    text = _pdfium(handout)
+    assert squeeze(ARABIC) in squeeze(text) and squeeze(HEBREW) in squeeze(text), text
+    # in a left-to-right line PDFium reads the words of a right-to-left run each on its own
+    # (from the left): every word must still be read whole
+    flat = norm(text)
+    for paragraph in (*IN_ENGLISH, LONG_RUN):
+        for word in re.findall(r"\w+", paragraph):
+            assert word in flat, (word, flat[:400])
+
+
+def _lines(path: Path):
+    """The page's text lines (MuPDF): [(x0, x1, y, text)], top to bottom."""
+    import pymupdf
+
+    page = pymupdf.open(path)[0]
+    out = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            text = "".join(s["text"] for s in line["spans"])
+            x0, y0, x1, y1 = line["bbox"]
+            out.append((x0, x1, y0, text))
+    return sorted(out, key=lambda t: t[2])
+
+
+def test_a_right_to_left_paragraph_is_right_aligned_and_read_from_the_right(handout):
+    import pymupdf
+
+    lines = _lines(handout)
+    english = [l for l in lines if l[3].startswith("An English paragraph")]
+    welcome = [l for l in lines if l[3].startswith("Welcome")]
+    arabic = [l for l in lines if squeeze(l[3]) and squeeze(l[3]) in squeeze(ARABIC)]
+    hebrew = [l for l in lines if squeeze(l[3]) and squeeze(l[3]) in squeeze(HEBREW)]
+    assert english and welcome and len(arabic) >= 2 and len(hebrew) >= 2, lines
+    left = english[0][0]
+    assert abs(welcome[0][0] - left) < 1  # an English sentence with a name stays left
+    right = max(l[1] for l in arabic + hebrew)
+    for x0, x1, _, text in arabic + hebrew:
+        assert abs(x1 - right) < 1.5, (text, x1, right)  # every line ends at the right
+    assert arabic[-1][0] > left + 30 and hebrew[-1][0] > left + 30  # short last lines
+    # the first words are at the top right, the last at the bottom left
+    page = pymupdf.open(handout)[0]
+    words = page.get_text("words")
+
+    def where(word):
+        hits = [w for w in words if unicodedata.normalize("NFKC", w[4]).strip(".،,") == word]
+        assert hits, word
+        return hits[0]
+
+    first, last = where("مرحبا"), where("المسبق")
+    assert first[1] < last[1] and first[2] > last[2]
+    assert abs(first[2] - right) < 1.5
+    assert where("ברוכים")[2] > where("הקשים")[2]
+
+
+def test_a_long_run_in_an_english_paragraph_wraps_in_its_own_order(handout):
+    lines = [l for l in _lines(handout) if "in Arabic reads" in l[3]]
+    assert lines
+    first = squeeze(lines[0][3])
+    words = RUN.split()
+    # the run's first words are on the paragraph's first line, not its last ones
+    assert squeeze(words[0]) in first and squeeze(words[-1]) not in first, first
+
+
+def test_glyphs_are_shaped_not_letters_in_isolated_forms():
+    from reportlab.pdfbase import pdfmetrics
+
+    from kit import content
+    from kit.theme import make_theme
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
+    font = fonts.chain_font(fonts.CHAIN[1], "regular")
+    codes = fonts.shape_word("والعائلات", font)
+    assert fonts.reading_text(codes) == "والعائلات"
+    face = pdfmetrics.getFont(font).face
+    isolated = {face.charToGlyph[ord(c)] for c in "والعائلات"}
+    drawn = {face.charToGlyph[ord(c)] for c in codes}
+    assert len(drawn - isolated) >= 5, (drawn, isolated)  # joined forms, not isolated letters
+
+
+def test_bidi_levels_and_order():
+    # an English paragraph: a right-to-left run turned round, numbers after it left to right
+    classes = ["L", "WS", "R", "R", "WS", "R", "WS", "EN", "EN"]
+    assert fonts._levels(classes, 0) == [0, 0, 1, 1, 1, 1, 1, 2, 2]
+    assert fonts._visual_order([0, 0, 1, 1, 1, 1, 1, 2, 2]) == [0, 1, 7, 8, 6, 5, 4, 3, 2]
+    # a right-to-left paragraph: an English word in it keeps its own order
+    assert fonts._levels(["R", "WS", "L", "L", "WS", "R"], 1) == [1, 1, 2, 2, 1, 1]
+    assert fonts._visual_order([1, 1, 2, 2, 1, 1]) == [5, 4, 2, 3, 1, 0]
+    assert fonts.first_strong_rtl("12, أحمد and") is True
+    assert fonts.first_strong_rtl("Dear أحمد") is False
+    assert fonts.first_strong_rtl("12 34") is None
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE, root)
+    doc = root / "en" / "documents" / "handout.yaml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace(
+        "A paragraph under the section.", ARABIC), encoding="utf-8")
+    first = build("sample", root, documents=False).files["sample.pdf"]
+    fonts.shape_word("שלום", fonts.chain_font(fonts.CHAIN[2], "bold"))  # other codes in use
+    again = build("sample", root, documents=False).files["sample.pdf"]
+    assert first == again
