@@ -317,54 +317,67 @@ def missing_message(chars: list[str]) -> str:
 
 # -- right-to-left runs ------------------------------------------------------------------------
 
-@lru_cache(maxsize=16)
-def _hb(font_name: str):
-    """HarfBuzz font and glyph -> code point map for a registered chain font."""
-    import uharfbuzz as hb
+_MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹"))
+
+
+def visual(text: str, primary: str) -> str:
+    """A line of text as characters in drawing order (left to right), for a font that draws
+    each character as it is (a form field's appearance): Arabic letters as their contextual
+    forms' own code points (Arabic Presentation Forms, lam-alef as its ligature), and the
+    line in the order the Unicode bidi algorithm draws it, brackets mirrored in right-to-left
+    runs. Marks stay after their letter."""
     from reportlab.pdfbase import pdfmetrics
 
-    face = pdfmetrics.getFont(font_name).face
-    data = face._ttf_data
-    hb_font = hb.Font(hb.Face(hb.Blob(data)))
-    to_code: dict[int, int] = {}
-    for code, gid in sorted(face.charToGlyph.items()):
-        # a contextual form's own code point (Presentation Forms) wins over its base letter,
-        # so that drawing the code point gives this exact glyph back
-        if gid not in to_code or 0xFB50 <= code <= 0xFEFF:
-            to_code[gid] = code
-    return hb_font, to_code
-
-
-def visual(text: str, font_name: str) -> str:
-    """A right-to-left run as characters in drawing order (left to right), each letter in its
-    joined form: HarfBuzz shapes it and every glyph is written as the code point that draws it."""
-    import uharfbuzz as hb
-
-    hb_font, to_code = _hb(font_name)
-    buf = hb.Buffer()
-    buf.add_str(text)
-    buf.guess_segment_properties()
-    buf.direction = "rtl"
-    # no decomposition (ccmp) and no optional ligatures: every glyph then is one code point
-    hb.shape(hb_font, buf, {"ccmp": False, "liga": False, "dlig": False, "calt": False})
-    infos = buf.glyph_infos
-    # clusters are indexes into the UTF-8 encoding: turn them back into character positions
-    starts = {}
-    pos = 0
-    for i, ch in enumerate(text):
-        starts[pos] = i
-        pos += len(ch.encode("utf-8"))
-    clusters = sorted({starts.get(info.cluster, 0) for info in infos})
+    text = unicodedata.normalize("NFC", text)
+    face = None
+    for fb in CHAIN:
+        if fb.key == "NotoSansArabic":
+            face = pdfmetrics.getFont(chain_font(fb, "regular")).face
+    units: list[str] = []
+    for word in re.split(r"( +)", text):
+        if not word:
+            continue
+        forms = _joining_forms(word, face) if face is not None and any(
+            "\u0600" <= c <= "\u06ff" for c in word) else [ord(c) for c in word]
+        i = 0
+        while i < len(word):
+            lig = _LAM_ALEF.get((forms[i], word[i + 1:i + 2])) if i + 1 < len(word) else None
+            if lig and lig in face.charToGlyph:
+                unit, i = chr(lig), i + 2
+            else:
+                unit, i = chr(forms[i]), i + 1
+            while i < len(word) and unicodedata.combining(word[i]):
+                unit += word[i]
+                i += 1
+            units.append(unit)
+    base = 1 if first_strong_rtl(text) else 0
+    classes = []
+    for unit in units:
+        kind = unicodedata.bidirectional(unicodedata.normalize("NFKC", unit[0])[:1] or " ")
+        classes.append("R" if kind in ("R", "AL") else "L" if kind == "L" else
+                       "EN" if kind in ("EN", "AN") else "WS" if kind == "WS" else
+                       kind if kind in ("ES", "ET", "CS") else "N")
+    levels = _levels(classes, base)
     out = []
-    for info in infos:
-        code = to_code.get(info.codepoint)
-        if code is not None:
-            out.append(chr(code))
-        else:  # a glyph with no code point of its own: write the letters it stands for
-            i = starts.get(info.cluster, 0)
-            later = [c for c in clusters if c > i]
-            out.append(text[i:later[0] if later else len(text)])
+    for i in _visual_order(levels):
+        unit = units[i]
+        out.append(_MIRROR.get(unit, unit) if levels[i] % 2 else unit)
     return "".join(out)
+
+
+def _lam_alef() -> dict[tuple[int, str], int]:
+    """(lam's contextual form, the alef after it) -> the lam-alef ligature's code point."""
+    table = {}
+    for code in range(0xFEF5, 0xFEFD):
+        kind, lam, alef = unicodedata.decomposition(chr(code)).split()
+        form = "isolated" if kind == "<isolated>" else "final"
+        # lam that would start a word (isolated or initial) makes the isolated ligature,
+        # one joined to the letter before (final or medial) the final one
+        for lam_form in (("isolated", "initial") if form == "isolated" else ("final", "medial")):
+            lam_code = _presentation_forms().get((chr(int(lam, 16)), lam_form))
+            if lam_code:
+                table[(lam_code, chr(int(alef, 16)))] = code
+    return table
 
 
 def is_rtl_char(ch: str) -> bool:
@@ -481,6 +494,9 @@ def shape_word(word: str, font_name: str) -> str:
         out.append(_glyph_code(font_name, info.codepoint, text, _scaled(x_advance, upem),
                                _scaled(x_offset, upem), _scaled(y_offset, upem)))
     return "".join(out)
+
+
+_LAM_ALEF: dict[tuple[int, str], int] = {}
 
 
 @lru_cache(maxsize=1)
@@ -632,10 +648,17 @@ def arrange(pieces, base_rtl: bool):
     classes = _classes(pieces)
     if "R" not in classes and not base_rtl:
         return None
+    levels = _levels(classes, 1 if base_rtl else 0)
+    pieces, i = list(pieces), 0
+    for n, (text, font, size) in enumerate(pieces):
+        mirrored = "".join(_mirrored(ch, font) if levels[i + k] % 2 else ch
+                           for k, ch in enumerate(text))
+        pieces[n] = (mirrored, font, size)
+        i += len(text)
     widths = []
     for text, font, size in pieces:
         widths += [stringWidth(ch, font, size) for ch in text]
-    order = _visual_order(_levels(classes, 1 if base_rtl else 0))
+    order = _visual_order(levels)
     logical_x, x = [], 0.0
     for w in widths:
         logical_x.append(x)
@@ -661,6 +684,21 @@ def arrange(pieces, base_rtl: bool):
         moved = any(d.x_offset or d.y_offset for d in data)
         out.append(ShapedStr(text, shapeData=data) if moved else text)
     return out
+
+
+def _mirrored(ch: str, font: str) -> str:
+    """A bracket in a right-to-left run drawn as its mirror image (Unicode bidi rule L4):
+    the glyph of its mirror, standing for the bracket itself."""
+    mirror = _MIRROR.get(ch)
+    if mirror is None:
+        return ch
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font).face
+    gid = getattr(face, "charToGlyph", {}).get(ord(mirror))
+    if gid is None:
+        return ch
+    return _glyph_code(font, gid, ch, face.charWidths.get(ord(mirror), 0), 0, 0)
 
 
 def reading_text(text: str) -> str:
@@ -801,3 +839,6 @@ def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
             tx.textOut(t)
     canv.drawText(tx)
     canv.setFont(font, size)
+
+
+_LAM_ALEF.update(_lam_alef())
