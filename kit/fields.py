@@ -316,7 +316,9 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
             y = lines.height - (i + 1) * lines.gap + 2 + lines.gap * 0.28
         else:
             y = lines.height - (i + 1) * f.leading + f.leading * 0.25
-        if rtl:
+        if i < len(f.rows) - 1:
+            row += " "  # the rows' words stay apart in the page's text (and its tags)
+        if rtl:  # (a trailing space goes to a right-to-left row's left end)
             fonts.draw_string(canv, lines.width - 2, y, row, primary, f.size, anchor="right")
         else:
             fonts.draw_string(canv, 2, y, row, primary, f.size)

@@ -645,11 +645,14 @@ def arrange(pieces, base_rtl: bool):
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
+    # a piece laid out before (a split paragraph's lines): its mirrored brackets as written
+    pieces = [(text if font in _RTL_FONTS else reading_text(text), font, size)
+              for text, font, size in pieces]
     classes = _classes(pieces)
     if "R" not in classes and not base_rtl:
         return None
     levels = _levels(classes, 1 if base_rtl else 0)
-    pieces, i = list(pieces), 0
+    i = 0
     for n, (text, font, size) in enumerate(pieces):
         mirrored = "".join(_mirrored(ch, font) if levels[i + k] % 2 else ch
                            for k, ch in enumerate(text))
@@ -729,6 +732,16 @@ def fix_frags(frags) -> list:
     return out if changed else frags
 
 
+def _has_rtl(frag) -> bool:
+    """A fragment (or a ReportLab fragment word) with right-to-left text in it."""
+    if isinstance(frag, list):
+        return any(_has_rtl(f) for f, _ in frag[1:])
+    if getattr(frag, "fontName", None) in _RTL_FONTS:
+        return True
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in getattr(frag, "text", "")
+               or "")
+
+
 def _line_pieces(line):
     return [f for f in line.words if getattr(f, "text", None) is not None
             and not hasattr(f, "cbDefn")]
@@ -749,7 +762,11 @@ def install() -> None:
     def _setup(self, text, style, bulletText, frags, cleaner):
         parsed = frags is None
         setup(self, text, style, bulletText, frags, cleaner)
-        if not (parsed and self.frags):
+        if not parsed:  # a part of a split paragraph: its fragments are laid out already
+            self._kit_bidi = bool(getattr(self.style, "kit_rtl", False)) or any(
+                _has_rtl(f) for f in self.frags or ())
+            return
+        if not self.frags:
             return
         before = self.frags
         base = first_strong_rtl("".join(getattr(f, "text", "") or "" for f in before))
@@ -758,7 +775,8 @@ def install() -> None:
             if self.style.alignment == TA_LEFT:
                 self.style = self.style.clone(self.style.name, alignment=TA_RIGHT)
             self.style.kit_rtl = True
-        if any(getattr(f, "fontName", None) in _RTL_FONTS for f in self.frags) or base:
+        self._kit_bidi = bool(base) or any(_has_rtl(f) for f in self.frags)
+        if self._kit_bidi:
             if len(self.frags) == 1 and len(getattr(self.frags[0], "text", "") or "") > 1:
                 # two fragments: ReportLab's single-fragment shortcut draws words as strings
                 f = self.frags[0]
@@ -766,7 +784,7 @@ def install() -> None:
 
     def _break_lines(self, width):
         result = break_lines(self, width)
-        if getattr(result, "kind", 0) != 1:
+        if getattr(result, "kind", 0) != 1 or not getattr(self, "_kit_bidi", False):
             return result
         base_rtl = bool(getattr(self.style, "kit_rtl", False))
         for line in result.lines:

@@ -29,6 +29,10 @@ RUN = ("نرحب بالآباء والأمهات والأجداد وكل من ي
 LONG_RUN = f"Our welcome in Arabic reads {RUN} and it is on the door."
 
 
+SPLIT = " ".join(f"({n}) {ARABIC}" for n in range(1, 13))
+"""A paragraph that runs over a page break, numbered in brackets."""
+
+
 def norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
@@ -42,7 +46,8 @@ def squeeze(text: str) -> str:
 def handout(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("rtl") / "content"
     shutil.copytree(SAMPLE, root)
-    body = [*IN_ENGLISH, LONG_RUN, ARABIC, HEBREW, "An English paragraph after them."]
+    body = [*IN_ENGLISH, LONG_RUN, ARABIC, HEBREW, "An English paragraph after them.",
+            SPLIT]
     (root / "en" / "documents" / "handout.yaml").write_text(
         "layout: handout\ntitle: Right to left\nshort_title: Right to left\nsummary: Names.\n"
         "body:\n" + "".join(f'  - "{p}"\n' for p in body), encoding="utf-8")
@@ -228,3 +233,87 @@ def test_the_same_inputs_give_the_same_bytes(tmp_path):
     fonts.shape_word("שלום", fonts.chain_font(fonts.CHAIN[2], "bold"))  # other codes in use
     again = build("sample", root, documents=False).files["sample.pdf"]
     assert first == again
+
+
+FIELD_VALUE = RUN + " ولا نحكم على أحد"
+FIELDS = {"reflection-worksheet_repair": FIELD_VALUE,  # a multi-line field
+          "referral-sheet_health-visitor_name": HEBREW_NAME}
+
+
+@pytest.fixture(scope="module")
+def prefilled():
+    from kit import content
+    from kit.build import Options, build_pack
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    live = build_pack(pack, Options(documents=False), prefill=FIELDS).files["default.pdf"]
+    flat = build_pack(pack, Options(documents=False, forms=False),
+                      prefill=FIELDS).files["default.pdf"]
+    return live, flat
+
+
+def _rows(data: bytes, name: str):
+    """A field's appearance rows: [(x, row width, text in reading order)], and its width."""
+    from pypdf.generic import ContentStream
+
+    from conftest import reader
+    from kit import fields
+    from test_scripts import _page_of_field
+
+    _, rect, annot = _page_of_field(data, name)
+    font = fields.form_font()
+    by_glyph = {}
+    for code, gid in sorted(font.cmap.items(), reverse=True):
+        by_glyph.setdefault(gid, chr(code))
+    ap = annot["/AP"]["/N"].get_object()
+    rows, x, size = [], 0.0, 0.0
+    for operands, op in ContentStream(ap, reader(data)).operations:
+        if op == b"Tf":
+            size = float(operands[1])
+        elif op == b"Tm":
+            x = float(operands[4])
+        elif op == b"Tj":
+            raw = bytes(operands[0]) if not isinstance(operands[0], str) else b""
+            gids = [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)]
+            drawn = [by_glyph[g] for g in gids]
+            width = font.width("".join(drawn), size)
+            # drawn left to right: read from the right, each glyph as the letters it shows
+            text = "".join(unicodedata.normalize("NFKC", c) for c in reversed(drawn))
+            rows.append((x, width, text))
+    return rows, rect[2] - rect[0]
+
+
+def test_a_right_to_left_value_in_a_field_is_joined_right_aligned_in_order(prefilled):
+    rows, width = _rows(prefilled[0], "reflection-worksheet_repair")
+    assert len(rows) >= 2, rows
+    assert " ".join(t for _, _, t in rows) == FIELD_VALUE
+    for x, w, _ in rows:
+        assert abs(x + w - (width - 2)) < 0.5, (x, w, width)  # against the right edge
+    (hebrew,), _ = _rows(prefilled[0], "referral-sheet_health-visitor_name")
+    assert hebrew[2] == HEBREW_NAME
+
+
+def test_a_flattened_right_to_left_value_reads_in_order(prefilled, tmp_path):
+    path = tmp_path / "flat.pdf"
+    path.write_bytes(prefilled[1])
+    tagged = " ".join(_struct_paragraphs(path))
+    assert HEBREW_NAME in tagged
+    import pymupdf
+
+    doc = pymupdf.open(path)
+    text = "\n".join(page.get_text() for page in doc)
+    assert _contains(rtl_words(text), rtl_words(FIELD_VALUE)), rtl_words(text)[-40:]
+    assert _contains(rtl_words(tagged), rtl_words(FIELD_VALUE))
+
+
+def test_a_right_to_left_paragraph_split_over_pages_reads_in_order(handout):
+    import pymupdf
+
+    tagged = " ".join(_struct_paragraphs(handout))
+    assert squeeze(SPLIT) in squeeze(tagged)
+    doc = pymupdf.open(handout)
+    assert len(doc) > 1
+    text = "\n".join(page.get_text() for page in doc)
+    assert _contains(rtl_words(text), rtl_words(SPLIT))
+    # the brackets drawn mirrored (they open on the right), read as written
+    assert "(12)" in tagged and ")12(" not in tagged
