@@ -13,9 +13,15 @@ ReportLab draws only a static font, so each one is cut once to the scripts above
 instanced at weight 700 (fontTools); the results are kept in a cache folder, keyed by the source
 file's hash, and registered with ReportLab only when a text needs them.
 
-Arabic and Hebrew runs are shaped with HarfBuzz (uharfbuzz) and written in visual order, as the
-contextual forms' own code points (Arabic Presentation Forms), so the runs join and read right
-to left in a Paragraph, on a canvas and in a form field alike, with no viewer support needed.
+Arabic and Hebrew runs are shaped with HarfBuzz (uharfbuzz), each glyph written as a code of
+its own whose /ToUnicode is the letters it stands for, and kept in reading order: a Paragraph
+breaks its lines between a run's words in their order, and each line is then laid out by the
+Unicode bidi algorithm (`arrange`), every glyph placed where the line's visual order draws it
+while the content stream keeps the text in reading order (what the tags, and so a screen
+reader, and text extraction read). A paragraph whose first strong character is right to left
+is right-aligned and laid out right to left. A form field's appearance, drawn in the merged
+form font, writes the letters' contextual forms (Arabic Presentation Forms) in visual order
+(`visual`).
 
 `fix_frags` is applied to every Paragraph ReportLab parses (`install()`), so body text, the
 cover, headings, tables and the crisis notice all fall back without the layouts knowing.
