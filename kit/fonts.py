@@ -395,7 +395,9 @@ def is_rtl_char(ch: str) -> bool:
 # A right-to-left run is shaped by HarfBuzz with all of the font's features (joining forms,
 # the lam-alef ligature, marks placed on their letters) and each glyph it gives is written as
 # a character code of its own: a private code that ReportLab's font maps to that glyph, with
-# HarfBuzz's advance as its width and, in the font's /ToUnicode, the letters it stands for.
+# the glyph's own width (/Widths must agree with the font) and, in the font's /ToUnicode, the
+# letters it stands for; HarfBuzz's advance (kerning, joining) is where `arrange` puts the
+# next glyph.
 # The codes stay in reading (logical) order, so a line is broken between a run's own words
 # in their order, and the tagged text (what a screen reader reads) and text extraction are in
 # reading order; only when a line is drawn (`arrange`) is each glyph placed where the line's
@@ -403,7 +405,8 @@ def is_rtl_char(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class Glyph:
-    text: str        # the letters this glyph stands for ("" for a further glyph of them)
+    text: str        # the letters this glyph stands for
+    advance: float   # where the next glyph goes, in thousandths of the font size
     x_offset: float  # HarfBuzz's offsets, in thousandths of the font size
     y_offset: float
 
@@ -426,12 +429,23 @@ def _glyph_code(font_name: str, gid: int, text: str, advance: float, x_off: floa
         from reportlab.pdfbase import pdfmetrics
 
         face = pdfmetrics.getFont(font_name).face
+        hb_font, upem = _hb_font(font_name)
         code = _FIRST_CODE + len(_CODES)
         _CODES[key] = code
-        GLYPHS[code] = Glyph(text, x_off, y_off)
+        GLYPHS[code] = Glyph(text, advance, x_off, y_off)
         face.charToGlyph[code] = gid
-        face.charWidths[code] = advance
+        face.charWidths[code] = _scaled(hb_font.get_glyph_h_advance(gid), upem)
     return chr(code)
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of text as `arrange` lays it out (a glyph code by its shaped advance)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if not any(ord(c) in GLYPHS for c in text):
+        return stringWidth(text, font, size)
+    return sum(GLYPHS[ord(c)].advance * size / 1000 if ord(c) in GLYPHS
+               else stringWidth(c, font, size) for c in text)
 
 
 @lru_cache(maxsize=16)
@@ -666,7 +680,7 @@ def arrange(pieces, base_rtl: bool):
         i += len(text)
     widths = []
     for text, font, size in pieces:
-        widths += [stringWidth(ch, font, size) for ch in text]
+        widths += [text_width(ch, font, size) for ch in text]
     order = _visual_order(levels)
     logical_x, x = [], 0.0
     for w in widths:
@@ -685,12 +699,14 @@ def arrange(pieces, base_rtl: bool):
         data = []
         for ch in text:
             glyph = GLYPHS.get(ord(ch))
-            w = widths[i] * 1000 / size
+            advance = widths[i] * 1000 / size
+            own = stringWidth(ch, font, 1000)  # the glyph's width in the font (/Widths)
             shift = (visual_x[i] - logical_x[i]) * 1000 / size
-            data.append(ShapeData(0, w, 0, shift + (glyph.x_offset if glyph else 0),
-                                  glyph.y_offset if glyph else 0, w))
+            data.append(ShapeData(0, advance, 0, shift + (glyph.x_offset if glyph else 0),
+                                  glyph.y_offset if glyph else 0, own))
             i += 1
-        moved = any(d.x_offset or d.y_offset for d in data)
+        moved = any(d.x_offset or d.y_offset or abs(d.x_advance - d.width) > 1e-9
+                    for d in data)
         out.append(ShapedStr(text, shapeData=data) if moved else text)
     return out
 
@@ -789,6 +805,8 @@ def install() -> None:
                 self.frags = [f.clone(text=f.text[:-1]), f.clone(text=f.text[-1:])]
 
     def _break_lines(self, width):
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
         result = break_lines(self, width)
         if getattr(result, "kind", 0) != 1 or not getattr(self, "_kit_bidi", False):
             return result
@@ -797,10 +815,14 @@ def install() -> None:
             words = _line_pieces(line)
             if not words:
                 continue
-            texts = arrange([(str(f.text), f.fontName, f.fontSize) for f in words], base_rtl)
+            pieces = [(str(f.text), f.fontName, f.fontSize) for f in words]
+            texts = arrange(pieces, base_rtl)
             if texts is not None:
                 for f, t in zip(words, texts):
                     f.text = t
+                # ReportLab measured the glyphs' own widths; the line is as wide as shaped
+                line.extraSpace += sum(stringWidth(t, f, s) - text_width(t, f, s)
+                                       for t, f, s in pieces)
         return result
 
     _setup._kit_fallback = True
@@ -837,9 +859,7 @@ def _pieces(text: str, font: str, size: float):
 
 
 def string_width(text: str, font: str, size: float) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return sum(stringWidth(t, f, s) for t, f, s in _pieces(text, font, size))
+    return sum(text_width(t, f, s) for t, f, s in _pieces(text, font, size))
 
 
 def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
@@ -847,10 +867,8 @@ def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
     """canvas.drawString with the fallback chain and right-to-left runs laid out (anchor:
     left, right or centre); text whose first strong character is right to left reads from
     the right."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     pieces = _pieces(text, font, size)
-    width = sum(stringWidth(t, f, s) for t, f, s in pieces)
+    width = sum(text_width(t, f, s) for t, f, s in pieces)
     if anchor == "right":
         x -= width
     elif anchor == "centre":
