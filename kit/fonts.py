@@ -776,6 +776,8 @@ def install() -> None:
     from reportlab.lib.enums import TA_LEFT, TA_RIGHT
     from reportlab.platypus import paragraph
 
+    from . import tagging  # noqa: F401  (its /ToUnicode writer maps glyph codes to letters)
+
     cls = paragraph.Paragraph
     if getattr(cls._setup, "_kit_fallback", False):
         return
@@ -846,7 +848,18 @@ def _install_glyph_text() -> None:
         # the kit makes a ShapedStr only in `arrange` (it never turns ReportLab's shaping on)
         if not isinstance(text, ShapedStr) or len(text) < 2:
             return format_text(self, text)
-        return " ".join(format_text(self, text[i:i + 1]) for i in range(len(text)))
+        return " ".join(one(self, text[i:i + 1]) for i in range(len(text)))
+
+    def one(self, glyph):
+        data = glyph.__shapeData__[0]
+        if not data.y_offset:
+            return format_text(self, glyph)
+        # raised (a mark): ReportLab's own rise for a text's first glyph fails, so set it here
+        from reportlab.lib.rl_accel import fp_str
+
+        flat = ShapedStr(str(glyph), shapeData=[data._replace(y_offset=0)])
+        rise = self._rise + self._fontsize * data.y_offset / 1000
+        return f"{fp_str(rise)} Ts {format_text(self, flat)} {fp_str(self._rise)} Ts"
 
     _format_text._kit = True
     PDFTextObject._formatText = _format_text

@@ -324,3 +324,27 @@ def test_a_right_to_left_paragraph_split_over_pages_reads_in_order(handout):
     assert _contains(rtl_words(text), rtl_words(SPLIT))
     # the brackets drawn mirrored (they open on the right), read as written
     assert "(20)" in tagged and ")20(" not in tagged
+
+
+def test_marked_letters_are_drawn_with_their_marks_raised(tmp_path):
+    """Vowel marks (harakat, Hebrew points) are placed by HarfBuzz, raised or lowered on
+    their letters, and read back as the letters and marks they are."""
+    import pymupdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kit import content
+    from kit.theme import make_theme
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
+    path = tmp_path / "marks.pdf"
+    c = Canvas(str(path), pagesize=(400, 80))
+    name = "مُحَمَّد"
+    fonts.draw_string(c, 390, 40, name, pack.fonts.regular, 18, anchor="right")
+    c.save()
+    codes = fonts.shape_word(name, fonts.chain_font(fonts.CHAIN[1], "regular"))
+    assert fonts.reading_text(codes) == name
+    assert any(fonts.GLYPHS[ord(g)].y_offset for g in codes)  # a mark moved up or down
+    letters = "".join(ch for ch in pymupdf.open(path)[0].get_text()
+                      if not unicodedata.combining(ch)).strip()
+    assert letters == "محمد", letters
