@@ -290,8 +290,8 @@ def value_stream(value: str, lines, primary: str, size: float, minimum: float) -
         if not lines.multiline:
             y = max(y, (lines.height - f.size) / 2)
         shown = display_text(row, primary)
-        x = 2 + (width - font.width(shown, f.size) if rtl else 0)
-        ops.append(f"BT /{FONT_KEY} {f.size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
+        x = f"{2 + width - font.width(shown, f.size):.2f}" if rtl else "2"
+        ops.append(f"BT /{FONT_KEY} {f.size:g} Tf 1 0 0 1 {x} {y:.2f} Tm "
                    f"<{font.encode(shown)}> Tj ET")
     return "\n".join(ops), f
 

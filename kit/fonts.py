@@ -886,13 +886,19 @@ def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
         x -= width
     elif anchor == "centre":
         x -= width / 2
-    texts = arrange(pieces, bool(first_strong_rtl(text))) or [t for t, _, _ in pieces]
-    tx = canv.beginText(x, y)
-    for (_, f, s), t in zip(pieces, texts):
-        if t:
-            tx.setFont(f, s)
-            tx.textOut(t)
-    canv.drawText(tx)
+    texts = arrange(pieces, bool(first_strong_rtl(text)))
+    if texts is None:  # left to right throughout
+        for t, f, s in pieces:
+            canv.setFont(f, s)
+            canv.drawString(x, y, t)
+            x += text_width(t, f, s)
+    else:
+        tx = canv.beginText(x, y)
+        for (_, f, s), t in zip(pieces, texts):
+            if t:
+                tx.setFont(f, s)
+                tx.textOut(t)
+        canv.drawText(tx)
     canv.setFont(font, size)
 
 
