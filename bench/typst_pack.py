@@ -479,8 +479,8 @@ class Writer:
                       f"alt: {alt}))")
         self.emit(f"#block(above: 0pt, below: 0pt, text(size: 0.85 * s, fill: muted, "
                   f"{lit(self.strings.prepared_by)}))")
-        self.emit(f"#block(above: 0.8 * L, below: 0.2 * s + L, text(weight: \"bold\", size: 1.1 * s, "
-                  f"organisation))")
+        self.emit("#block(above: 0.8 * L, below: 0.2 * s + L, text(weight: \"bold\", size: 1.1 * s, "
+                  "organisation))")
         for line in self.brand.contact:
             self.emit(f"#block(above: 0pt, below: 0.2 * s + L, text(fill: muted, {lit(line)}))")
         if self.brand.website:

@@ -283,13 +283,23 @@ def _short(text) -> str:
 def draw(canv, asset: ImageAsset, x: float, y: float, w: float, h: float) -> None:
     """Draw an image asset (raster or SVG) into a box on a canvas."""
     if asset.kind == "svg":
+        # drawn once per PDF as a form XObject, then placed wherever it appears: a logo in
+        # every page's header costs one copy of its paths, not one per page
         d = asset.data
-        d.initialFontName = canv._fontname  # the brand font, not Helvetica (never embedded)
-        _brand_text(d, canv._fontname)
+        font = canv._fontname  # the brand font, not Helvetica (never embedded)
+        forms = canv.__dict__.setdefault("_kit_svg_forms", {})
+        name = forms.get((id(asset), font))
+        if name is None:
+            name = forms[(id(asset), font)] = f"KitSvg{len(forms) + 1}"
+            d.initialFontName = font
+            _brand_text(d, font)
+            canv.beginForm(name, 0, 0, d.width, d.height)
+            d.drawOn(canv, 0, 0)
+            canv.endForm()
         canv.saveState()
         canv.translate(x, y)
         canv.scale(w / d.width, h / d.height)
-        d.drawOn(canv, 0, 0)
+        canv.doForm(name)
         canv.restoreState()
     else:
         from reportlab.lib.utils import ImageReader

@@ -106,7 +106,7 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
     for warning in warnings:  # said once for the kit; a warning never stops a batch
         say(str(warning), file=sys.stderr)
     table = read_families(families, name_column)
-    rows, column, problems = table.rows, table.column, table.problems
+    rows, problems = table.rows, table.problems
     for warning in table.warnings:
         say(str(warning), file=sys.stderr)
     choose_editions(table, display_path(families), languages, default)

@@ -195,9 +195,10 @@ class BuildState:
             return _roman(page_index + 1)
         return str(page_index - self.first_numbered + 1)
 
-    def checkbox(self, canv, box) -> None:
+    def checkbox(self, canv, box) -> bool:
+        """Make the box a checkbox field (in a fillable copy): whether it did."""
         if not self.forms:
-            return
+            return False
         self.fields.append((box.name, canv.getPageNumber() - 1))
         ticked = str(self.prefill.get(box.name, "")).strip().lower() in TICKED
         if self.tagger is not None:
@@ -207,6 +208,7 @@ class BuildState:
                                relative=True, buttonStyle="check", borderWidth=0,
                                borderColor=None, fillColor=None, textColor=box.colour,
                                fieldFlags="", forceBorder=False)
+        return True
 
     def textfield(self, canv, lines) -> None:
         if not self.forms:

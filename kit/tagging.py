@@ -211,7 +211,12 @@ class Tagger:
         next_key = len(pages)
         for page, annotation, name, owner in self.annotations:
             annotation_keys[id(annotation)] = next_key
-            owner.kids.append(("objr", page, name, annotation))
+            objr = ("objr", page, name, annotation)
+            # a field comes first in its Form element, before any words printed as its label
+            if owner.role == "Form":
+                owner.kids.insert(0, objr)
+            else:
+                owner.kids.append(objr)
             self._set_struct_parent(annotation, next_key)
             next_key += 1
 

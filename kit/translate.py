@@ -401,7 +401,6 @@ def _check_strings(places, language: str, main: str) -> list[Problem]:
     if source is None:
         return []
     have = units(data)
-    name = display_path(translated.file)
     problems = []
     for key, (text, _) in units(source.data).items():
         shown = " ".join(text.split())

@@ -53,4 +53,7 @@ def build(doc: schema.CoverDocument, ctx: parts.Context) -> list:
                                 ("TOPPADDING", (0, 0), (-1, -1), s * 0.22),
                                 ("BOTTOMPADDING", (0, 0), (-1, -1), s * 0.3)],
                                spaceAfter=s * 1.0))
-    return out + parts.blocks(ctx, doc.about)
+    about = parts.blocks(ctx, doc.about)
+    # "how to use this pack" moves to the next page whole rather than leave a line or two
+    # of it alone at the top of a page
+    return out + ([parts.KeepTogether(about)] if about else [])

@@ -572,19 +572,27 @@ def edition_line(ctx: Context) -> Tag:
 
 
 class TickBox(Flowable):
-    """A square that prints empty (an artifact) and is a checkbox field (a Form) on screen."""
+    """A square that prints empty (an artifact) and is a checkbox field (a Form) on screen.
+
+    With `words` (the text printed beside it), a box that becomes a field takes those words
+    into its own Form element, next to the field: like an HTML label around its checkbox, the
+    field and its printed label are one element, so a screen reader hears the words once, as
+    the field's, and the tooltip (the same words, for moving from field to field) is not a
+    second copy in the reading order. A Form element holding content besides its field carries
+    a PrintField Role attribute (ISO 32000-1, 14.8.5.6; PDF/UA-1 7.18.4)."""
 
     tags_itself = True
     """In a data table's cell, its Form element goes in the cell's element."""
 
     def __init__(self, size: float, name: str | None, tooltip: str, colour,
-                 parent: Node | None = None):
+                 parent: Node | None = None, words: Tag | None = None):
         super().__init__()
         self.size, self.name, self.tooltip, self.colour = size, name, tooltip, colour
         self.width = self.height = size
         self.node = Node("Form", parent)
         self.holder = parent
         """The element the box belongs to (a list item's label), there even with no field."""
+        self.words = words
 
     def wrap(self, aw, ah):
         return self.size, self.size
@@ -602,7 +610,9 @@ class TickBox(Flowable):
             c.restoreState()
         state = getattr(c, "kit_state", None)
         if state is not None and self.name:
-            state.checkbox(c, self)
+            if state.checkbox(c, self) and self.words is not None and self.words.node:
+                self.node.attrs = {"O": _name("PrintField"), "Role": _name("cb")}
+                self.words.node.parent = self.node  # drawn next, inside the field's element
 
 
 def tick_list(parent: Node | None = None) -> Node:
@@ -616,8 +626,10 @@ def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str
     box's field, + LBody, holding the text)."""
     s = ctx.theme.body_size
     item = Node("LI", parent if parent is not None else tick_list())
-    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), Node("Lbl", item))
-    return table(ctx, [[box, para(ctx, text, style, Node("LBody", item))]],
+    words = para(ctx, text, style, Node("LBody", item))
+    box = TickBox(s * 1.15, name, tooltip or text, ctx.theme.colour("text"), Node("Lbl", item),
+                  words=words)
+    return table(ctx, [[box, words]],
                  [s * 2.0, width - s * 2.0],
                  [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -187,8 +187,15 @@ def test_structure_of_lists_tables_figures_and_fields(sample_build):
         if role == "Figure":
             assert elem.get("/Alt"), "a figure without alt text"
         if role == "LI":
-            kids = [k.get_object()["/S"] for k in elem["/K"]]
-            assert kids == ["/Lbl", "/LBody"]
+            kids = [k.get_object() for k in elem["/K"]]
+            if len(kids) == 1:  # a checklist item: its label is the field with its words
+                form = kids[0]["/K"][0].get_object()
+                assert kids[0]["/S"] == "/Lbl" and form["/S"] == "/Form"
+                assert form["/A"]["/O"] == "/PrintField" and form["/A"]["/Role"] == "/cb"
+                assert form["/K"][0]["/Type"] == "/OBJR"
+                assert [k.get_object()["/S"] for k in form["/K"][1:]] == ["/P"]
+            else:
+                assert [k["/S"] for k in kids] == ["/Lbl", "/LBody"]
     # every widget is filed under a Form element with its tooltip
     tree = r.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     parent = {int(tree[i]): tree[i + 1] for i in range(0, len(tree), 2)}

@@ -300,8 +300,8 @@ def test_check_names_prefill_and_family_columns_that_match_nothing(tmp_path):
           "default(\"your child\") }}.'\n")
     kit = tmp_path / "org" / "kits" / "ours.yaml"
     kit.write_text(kit.read_text() + "documents:\n  add: [welcome]\n")
-    families = write(tmp_path / "families.csv",
-                     "id,child_nme,referral-sheet_camhs_name,notes\nA1,Sam,Dr Lee,x\n")
+    write(tmp_path / "families.csv",
+          "id,child_nme,referral-sheet_camhs_name,notes\nA1,Sam,Dr Lee,x\n")
     code, out, err = run(tmp_path, "--org", "org", "check", "--families", "families.csv")
     assert code == 0
     assert ("org/kits/ours.yaml:3:3: warning: prefill.referral-sheet_camhs_phon: no form field "
@@ -327,7 +327,7 @@ def test_every_command_has_a_description_argument_help_and_an_example(command, t
     assert code == 0
     description = out.split("\n\n")[1]
     assert description.strip() and "\n" not in description.strip()
-    assert f"example" in out and f"make_kit " in out.split("example", 1)[1]
+    assert "example" in out and "make_kit " in out.split("example", 1)[1]
     import make_kit
 
     parser_help = [a for a in _subparser(make_kit, command)._actions if a.dest != "help"]

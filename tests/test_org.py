@@ -71,6 +71,17 @@ def test_example_pack_is_the_agencys_own(example_build):
     assert "Consent to share information" in top and "Adoption and attachment" in top
 
 
+def test_the_logo_on_every_page_is_one_copy_of_its_drawing(example_build):
+    _, result = example_build
+    r = reader(result.files[f"{KIT}.pdf"])
+    on_every_page = None
+    for page in r.pages[1:]:
+        forms = {ref.idnum for ref in (page["/Resources"].get("/XObject") or {}).values()
+                 if ref.get_object()["/Subtype"] == "/Form"}
+        on_every_page = forms if on_every_page is None else on_every_page & forms
+    assert len(on_every_page) == 1  # every header places the same drawing
+
+
 def test_override_replaces_stock_text_without_touching_stock_files(example_build, tmp_path):
     before = tree_digest(content.CONTENT)
     _, result = example_build

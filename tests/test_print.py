@@ -4,7 +4,6 @@ in every handout, 12 pt body text, no page that holds only the closing pieces in
 worksheet that says any question may be skipped and where to find support."""
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 import pytest

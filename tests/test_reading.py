@@ -333,14 +333,21 @@ def test_weekly_tally_is_a_table_with_day_and_activity_headers(default):
 
 
 def list_items(items):
-    """(label element's kids' roles, body text) for each LI in the items."""
+    """(roles under the item's label, the item's words) for each LI in the items: an LI is a
+    label and a body, or, for a tick box that is a field, a label that is the field's Form
+    element holding the field and the words printed beside it."""
     out = []
     for i, (_, role, _, depth) in enumerate(items):
         if role == "LI":
             li = subtree(items, i)
             kids = [k for k in li[1:] if k[3] == depth + 1]
-            assert [k[1] for k in kids] == ["Lbl", "LBody"], [k[1] for k in kids]
             label = subtree(li, li.index(kids[0]))
+            if [k[1] for k in kids] == ["Lbl"]:
+                form = [k for k in label[1:] if k[3] == depth + 2]
+                assert [k[1] for k in form] == ["Form"], [k[1] for k in form]
+                out.append((["Form"], " ".join(k[2] for k in label if k[2])))
+                continue
+            assert [k[1] for k in kids] == ["Lbl", "LBody"], [k[1] for k in kids]
             body = subtree(li, li.index(kids[1]))
             out.append(([k[1] for k in label[1:]], " ".join(k[2] for k in body if k[2])))
     return out
@@ -354,8 +361,8 @@ def test_checklist_and_try_this_week_items_are_lists_with_the_box_in_the_label(d
                 for e in s.items]
     found = [(label, body) for label, body in list_items(items) if body in expected]
     assert [body for _, body in found] == expected  # (a closing box has bullets of its own)
-    assert all(label == ["Form"] for label, _ in found)
-    # each item's words are read once: in its body, not again beside the field
+    assert all(label[:1] == ["Form"] for label, _ in found)
+    # each item's words are read once
     for text in expected:
         assert [t for _, _, t, _ in items].count(text) == 1, text
     basics = elements(default.files["default/basics.pdf"])
@@ -364,6 +371,46 @@ def test_checklist_and_try_this_week_items_are_lists_with_the_box_in_the_label(d
     ticks = list_items(box)
     doc = next(d for d in pack.documents if d.name == "basics")
     assert [b for _, b in ticks] == list(doc.model.body[-1].try_this_week)
+
+
+def _checkboxes(data: bytes):
+    """Each checkbox widget's tooltip and the text inside the Form element that owns it."""
+    r = reader(data)
+    items = elements(data)
+    inside = {}
+    for i, (elem, role, _, _) in enumerate(items):
+        if role == "Form":
+            inside[elem.indirect_reference.idnum] = " ".join(t for _, _, t, _ in subtree(items, i) if t)
+    nums = r.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    owner = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    out = []
+    for page in r.pages:
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if a.get("/FT") == "/Btn":
+                out.append((str(a["/TU"]), inside[owner[int(a["/StructParent"])].idnum]))
+    return out
+
+
+def test_a_checkbox_and_its_printed_words_are_heard_once(default, tmp_path):
+    """A screen reader announces a field by its tooltip; the words printed beside a checklist
+    box are the same words. They are one element, the field's Form, not a field followed by a
+    second copy of its tooltip in the reading order."""
+    data = default.files["default/childcare-checklist.pdf"]
+    boxes = _checkboxes(data)
+    assert len(boxes) >= 10
+    for tooltip, inside in boxes:
+        assert inside == tooltip  # linked: the printed label is the field's own content
+    heard = [" ".join(t for t in said if t != "Object")
+             for _, role, _, said in poppler(data, tmp_path)]
+    for tooltip, _ in boxes:
+        assert heard.count(tooltip) == 1, tooltip  # and nowhere else in the reading order
+    # a flattened copy has no field: the words are the item's body, read once
+    flat = build_pack(content.load_pack("default", STOCK), Options(forms=False))
+    flat_items = elements(flat.files["default/childcare-checklist.pdf"])
+    bodies = [b for _, b in list_items(flat_items)]
+    for tooltip, _ in boxes:
+        assert bodies.count(tooltip) == 1, tooltip
 
 
 def test_first_column_of_the_patterns_table_heads_its_rows(default):

@@ -283,7 +283,6 @@ def test_a_long_prefilled_value_is_fitted_in_the_field_and_in_a_flattened_copy(t
     assert not [w for w in result.warnings if "does not fit" in str(w)]
     _, flat = _sample_fields(forms=False)
     flat_data = flat.files["default.pdf"]
-    pack = content.load_pack("default", content.Places(content.CONTENT))
     pdf = pdfium.PdfDocument(flat_data)
     found = {}
     for i, page in enumerate(pdf):

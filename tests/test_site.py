@@ -282,7 +282,6 @@ def _drop_handout(sample_root):
 
 def test_site_and_build_share_one_manifest_and_each_deletes_only_its_own(sample_root,
                                                                         tmp_path):
-    import json
 
     out = tmp_path / "public"
     r = make_kit("--content", sample_root, "build", "sample", "--out", out)
@@ -311,8 +310,6 @@ def test_site_and_build_share_one_manifest_and_each_deletes_only_its_own(sample_
 
 def test_a_site_folder_with_the_older_site_manifest_still_loses_its_stale_pages(sample_root,
                                                                                 tmp_path):
-    import json
-
     from kit import content
     from kit.site.build import build_site, write_site
 

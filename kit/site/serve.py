@@ -10,7 +10,6 @@ import functools
 import http.server
 import sys
 import threading
-import time
 from pathlib import Path
 
 from kit.errors import ContentError
