@@ -658,10 +658,13 @@ def _visual_order(levels: list[int]) -> list[int]:
     return order
 
 
-def arrange(pieces, base_rtl: bool):
+def arrange(pieces, base_rtl: bool, moves: list | None = None):
     """A line's pieces (text, font, size) in reading order, drawn where the bidirectional
     order puts them: each piece's text as a ReportLab ShapedStr whose glyphs are offset from
-    where plain left-to-right drawing would put them. None when nothing moves."""
+    where plain left-to-right drawing would put them. None when nothing moves. `moves`, if
+    given, gets (start, end, drawn start, drawn end) for each glyph: where ReportLab, which
+    measures glyphs by their own widths along the line, takes it to be, and where it is drawn
+    (from the line's start)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
@@ -693,6 +696,15 @@ def arrange(pieces, base_rtl: bool):
         x += widths[i]
     if all(abs(a - b) < 1e-6 for a, b in zip(logical_x, visual_x)):
         return None
+    if moves is not None:  # where ReportLab thinks each glyph is (by its own width), where it is
+        x = 0.0
+        i = 0
+        for text, font, size in pieces:
+            for ch in text:
+                own = stringWidth(ch, font, size)
+                moves.append((x, x + own, visual_x[i], visual_x[i] + widths[i]))
+                x += own
+                i += 1
     out = []
     i = 0
     for text, font, size in pieces:
@@ -818,7 +830,8 @@ def install() -> None:
             if not words:
                 continue
             pieces = [(str(f.text), f.fontName, f.fontSize) for f in words]
-            texts = arrange(pieces, base_rtl)
+            line.kit_moves = []
+            texts = arrange(pieces, base_rtl, line.kit_moves)
             if texts is not None:
                 for f, t in zip(words, texts):
                     f.text = t
@@ -829,7 +842,41 @@ def install() -> None:
 
     _setup._kit_fallback = True
     cls._setup, cls.breakLines = _setup, _break_lines
+    _install_link_moves(paragraph)
     _install_glyph_text()
+
+
+def _install_link_moves(paragraph) -> None:
+    """Links and underlines of a laid-out line go where their text is drawn: ReportLab
+    measures them along the line as if it were drawn left to right."""
+    put_line, post_text = paragraph._putFragLine, paragraph._do_post_text
+
+    def _put_frag_line(cur_x, tx, line, last, kind):
+        tx._kit_moves = (cur_x + tx.XtraState.leftIndent, getattr(line, "kit_moves", None))
+        return put_line(cur_x, tx, line, last, kind)
+
+    def moved(x1, x2, base, moves):
+        drawn = [(v0, v1) for a, b, v0, v1 in moves
+                 if min(b, x2 - base) - max(a, x1 - base) > 1e-6]
+        if not drawn:
+            return x1, x2
+        return base + min(v for v, _ in drawn), base + max(v for _, v in drawn)
+
+    def _do_post_text(tx):
+        base, moves = getattr(tx, "_kit_moves", (0, None))
+        xs = tx.XtraState
+        if moves:
+            for key, ((head, lo, hi), x2) in list(xs.links.items()):
+                (n, x1) = head
+                x1, x2 = moved(x1, x2, base, moves)
+                xs.links[key] = (((n, x1), lo, hi), x2)
+            for key, (((spec, fs, tc, x1), fsmax), x2) in list(xs.us_lines.items()):
+                x1, x2 = moved(x1, x2, base, moves)
+                xs.us_lines[key] = (((spec, fs, tc, x1), fsmax), x2)
+        tx._kit_moves = (0, None)
+        return post_text(tx)
+
+    paragraph._putFragLine, paragraph._do_post_text = _put_frag_line, _do_post_text
 
 
 def _install_glyph_text() -> None:

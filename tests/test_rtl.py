@@ -29,6 +29,8 @@ RUN = ("نرحب بالآباء والأمهات والأجداد وكل من ي
 LONG_RUN = f"Our welcome in Arabic reads {RUN} and it is on the door."
 
 
+LINKED = "للمزيد زوروا [https://example.org/arabic](https://example.org/arabic) أو اتصلوا بنا."
+"""A link in a right-to-left paragraph."""
 SPLIT = " ".join(f"({n}) {ARABIC}" for n in range(1, 21))
 """A paragraph that runs over a page break, numbered in brackets."""
 
@@ -47,7 +49,7 @@ def rtl_handout(folder: Path) -> bytes:
     root = folder / "content"
     shutil.copytree(SAMPLE, root)
     body = [*IN_ENGLISH, LONG_RUN, ARABIC, HEBREW, "An English paragraph after them.",
-            SPLIT]
+            LINKED, SPLIT]
     (root / "en" / "documents" / "handout.yaml").write_text(
         "layout: handout\ntitle: Right to left\nshort_title: Right to left\nsummary: Names.\n"
         "body:\n" + "".join(f'  - "{p}"\n' for p in body), encoding="utf-8")
@@ -348,3 +350,18 @@ def test_marked_letters_are_drawn_with_their_marks_raised(tmp_path):
     letters = "".join(ch for ch in pymupdf.open(path)[0].get_text()
                       if not unicodedata.combining(ch)).strip()
     assert letters == "محمد", letters
+
+
+def test_a_link_in_a_right_to_left_paragraph_is_where_its_text_is(handout):
+    import pymupdf
+
+    page = pymupdf.open(handout)[0]
+    (drawn,) = page.search_for("https://example.org/arabic")
+    links = [l["from"] for l in page.get_links() if l.get("uri") == "https://example.org/arabic"]
+    assert links, page.get_links()
+    area = links[0]
+    assert abs(area.x0 - drawn.x0) < 1 and abs(area.x1 - drawn.x1) < 1, (area, drawn)
+    # the underline too: a thin filled or stroked line just under the text
+    lines = [d["rect"] for d in page.get_drawings()
+             if d["rect"].height < 2 and drawn.y0 < d["rect"].y0 < drawn.y1 + 4]
+    assert any(abs(r.x0 - drawn.x0) < 1 and abs(r.x1 - drawn.x1) < 1 for r in lines), lines
