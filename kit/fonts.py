@@ -772,8 +772,14 @@ def _has_rtl(frag) -> bool:
         return any(_has_rtl(f) for f, _ in frag[1:])
     if getattr(frag, "fontName", None) in _RTL_FONTS:
         return True
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in getattr(frag, "text", "")
-               or "")
+    text = getattr(frag, "text", "") or ""
+    return not text.isascii() and bool(_RTL_BLOCKS.search(text)) and any(
+        unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
+                         "\U0001e800-\U0001efff]")
+"""The blocks right-to-left letters are in (a quick test before the exact one)."""
 
 
 def _line_pieces(line):
