@@ -298,6 +298,11 @@ def test_a_right_to_left_value_in_a_field_is_joined_right_aligned_in_order(prefi
         assert abs(x + w - (width - 2)) < 0.5, (x, w, width)  # against the right edge
     (hebrew,), _ = _rows(prefilled[0], "referral-sheet_health-visitor_name")
     assert hebrew[2] == HEBREW_NAME
+    from test_scripts import _page_of_field
+
+    for name in FIELDS:  # a viewer that draws the value again sets it right too
+        assert _page_of_field(prefilled[0], name)[2].get("/Q") == 2, name
+    assert _page_of_field(prefilled[0], "referral-sheet_gp-paediatrician_name")[2].get("/Q") is None
 
 
 def test_a_flattened_right_to_left_value_reads_in_order(prefilled, tmp_path):
