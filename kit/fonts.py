@@ -794,7 +794,9 @@ def install() -> None:
     from reportlab.lib.enums import TA_LEFT, TA_RIGHT
     from reportlab.platypus import paragraph
 
-    from . import tagging  # noqa: F401  (its /ToUnicode writer maps glyph codes to letters)
+    from importlib import import_module
+
+    import_module(f"{__package__}.tagging")  # its /ToUnicode writer maps glyph codes to letters
 
     cls = paragraph.Paragraph
     if getattr(cls._setup, "_kit_fallback", False):
