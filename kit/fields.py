@@ -328,78 +328,78 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
 
 # -- an organisation's own fields ----------------------------------------------------------------
 
-def _pypdf_font(writer):
-    """The form font as pypdf objects in `writer` (for a PDF pypdf assembles)."""
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
-                               NumberObject, StreamObject, TextStringObject)
+@lru_cache(maxsize=4)
+def _deflated(data: bytes) -> bytes:
+    """The form font's streams compressed once per process (they are the same in every pack)."""
+    import zlib
+
+    return zlib.compress(data)
+
+
+def _pdf_font(pdf):
+    """The form font as objects in `pdf` (a pikepdf.Pdf: a pack an organisation's form joins)."""
+    import pikepdf
 
     font = form_font()
 
-    def stream(data: bytes, extra: dict):
-        s = StreamObject()
-        s.set_data(data)
-        s = s.flate_encode()
+    def stream(data: bytes, **extra):
+        s = pikepdf.Stream(pdf, b"")
+        s.write(_deflated(data), filter=pikepdf.Name.FlateDecode)
         for k, v in extra.items():
-            s[NameObject(k)] = v
-        return writer._add_object(s)
+            s[f"/{k}"] = v
+        return s
 
     def num(v):
-        return NumberObject(v) if isinstance(v, int) else FloatObject(v)
+        return v if isinstance(v, int) else round(float(v), 4)
 
-    base = NameObject(f"/{font.tag}+KitFormSans")
-    file2 = stream(font.data, {"/Length1": NumberObject(len(font.data))})
-    descriptor = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): base,
-        NameObject("/Flags"): NumberObject(32),
-        NameObject("/FontBBox"): ArrayObject([num(v) for v in font.bbox]),
-        NameObject("/ItalicAngle"): NumberObject(0), NameObject("/Ascent"): num(font.ascent),
-        NameObject("/Descent"): num(font.descent), NameObject("/CapHeight"): num(font.cap_height),
-        NameObject("/StemV"): NumberObject(80), NameObject("/FontFile2"): file2}))
-    cid = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType2"),
-        NameObject("/BaseFont"): base,
-        NameObject("/CIDSystemInfo"): DictionaryObject({
-            NameObject("/Registry"): TextStringObject("Adobe"),
-            NameObject("/Ordering"): TextStringObject("Identity"),
-            NameObject("/Supplement"): NumberObject(0)}),
-        NameObject("/FontDescriptor"): descriptor, NameObject("/DW"): NumberObject(1000),
-        NameObject("/W"): ArrayObject([NumberObject(0),
-                                       ArrayObject([NumberObject(w) for w in font.widths])]),
-        NameObject("/CIDToGIDMap"): NameObject("/Identity")}))
-    return writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
-        NameObject("/BaseFont"): base, NameObject("/Encoding"): NameObject("/Identity-H"),
-        NameObject("/DescendantFonts"): ArrayObject([cid]),
-        NameObject("/ToUnicode"): stream(_cmap_stream(font), {})}))
+    base = pikepdf.Name(f"/{font.tag}+KitFormSans")
+    descriptor = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=base, Flags=32,
+        FontBBox=pikepdf.Array([num(v) for v in font.bbox]), ItalicAngle=0,
+        Ascent=num(font.ascent), Descent=num(font.descent), CapHeight=num(font.cap_height),
+        StemV=80, FontFile2=stream(font.data, Length1=len(font.data))))
+    cid = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=base,
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"),
+                                         Ordering=pikepdf.String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, DW=1000,
+        W=pikepdf.Array([0, pikepdf.Array(list(font.widths))]),
+        CIDToGIDMap=pikepdf.Name.Identity))
+    return pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=base,
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([cid]),
+        ToUnicode=stream(_cmap_stream(font))))
 
 
 _DA_FONT = None
 
 
-def adopt_fields(writer, form, fields_: list) -> None:
+def adopt_fields(pdf, form, fields_: list) -> None:
     """Point an organisation's text fields' default appearance at the embedded form font (in
     the pack's /DR, added if missing), keeping their size and colour: what a parent types in
     them then shows in any script and the saved form stays PDF/UA and PDF/A."""
     import re
 
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    import pikepdf
 
     global _DA_FONT
     if _DA_FONT is None:
         _DA_FONT = re.compile(r"/[^\s/]+\s+(-?[\d.]+)\s+Tf")
-    dr = form.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
-    font_dict = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-    key = NameObject(f"/{FONT_KEY}")
+    if "/DR" not in form:
+        form.DR = pikepdf.Dictionary()
+    if "/Font" not in form.DR:
+        form.DR.Font = pikepdf.Dictionary()
+    font_dict = form.DR.Font
+    key = f"/{FONT_KEY}"
     current = font_dict.get(key)
-    if current is None or "KitFormSans" not in str(current.get_object().get("/BaseFont", "")):
-        font_dict[key] = _pypdf_font(writer)
+    if current is None or "KitFormSans" not in str(current.get("/BaseFont", "")):
+        font_dict[key] = _pdf_font(pdf)
     default = str(form.get("/DA", "/Helv 0 Tf 0 g"))
-    for ref in fields_:
-        annot = ref.get_object()
+    for annot in fields_:
         if annot.get("/FT") != "/Tx":
             continue
         da = str(annot.get("/DA", default))
         new = _DA_FONT.sub(lambda m: f"/{FONT_KEY} {m.group(1)} Tf", da, count=1)
         if f"/{FONT_KEY} " not in new:
             new = f"/{FONT_KEY} 0 Tf " + new
-        annot[NameObject("/DA")] = TextStringObject(new)
+        annot.DA = pikepdf.String(new)

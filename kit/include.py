@@ -64,6 +64,7 @@ def load_pdf(path: Path) -> IncludedPdf:
         from .pdfsafe import clean
 
         data, removed = clean(data)  # everything the pack copies comes from the cleaned copy
+        _readable_by_qpdf(data)
     except AssetError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
@@ -73,6 +74,24 @@ def load_pdf(path: Path) -> IncludedPdf:
     except Exception as exc:  # pypdf's limit errors and other parse failures
         raise AssetError(f"PDF cannot be read ({exc.__class__.__name__})") from None
     return IncludedPdf(path, data, count, sizes, tagged, removed)
+
+
+def _readable_by_qpdf(data: bytes) -> None:
+    """The placing reads each page's content with qpdf, which refuses some damage pypdf passes
+    over (a content stream that does not decompress): refused here, with the file's name."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                try:
+                    page.as_form_xobject(handle_transformations=False).read_bytes()
+                except pikepdf.PdfError:
+                    raise AssetError(f"PDF cannot be read (page {number}: its content is "
+                                     "damaged and does not decompress)") from None
+    except pikepdf.PdfError as exc:
+        raise AssetError(f"PDF cannot be read (qpdf: {' '.join(str(exc).split())[:160]})") \
+            from None
 
 
 @dataclass
@@ -89,310 +108,474 @@ class Placement:
 
 def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes:
     """The rendered PDF with the included pages' content and fields put on their placeholders
-    (in a print copy, `forms=False`, the fields' appearances are drawn into the page instead)."""
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
-                               TextStringObject)
+    (in a print copy, `forms=False`, the fields' appearances are drawn into the page instead).
+
+    Each included page becomes a form XObject (clipped to its crop box by its bounding box),
+    drawn under the placeholder's header and footer, rotated upright and scaled into the
+    writing area; its annotations are copied with their rectangles moved to match, and a
+    tagged PDF's structure tree is grafted under the document's Part."""
+    import pikepdf
 
     if not placements:
         return data
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    sources: dict[int, PdfWriter] = {}
-    grafts: dict[int, dict] = {}
-    new_fields = []
+    pdf = pikepdf.open(io.BytesIO(data))
+    sources: dict[tuple[int, str], _Source] = {}
+    new_fields: list = []
     for p in placements:
-        if id(p.pdf) not in sources:
-            sources[id(p.pdf)] = PdfWriter(clone_from=PdfReader(io.BytesIO(p.pdf.data),
-                                                                strict=False))
-        source = sources[id(p.pdf)]
-        src = source.pages[p.source_page]
-        _flatten_field_names(src)
-        _archival_widgets(src, flatten=not forms)
-        src.transfer_rotation_to_content()
-        box = src.cropbox
-        left, bottom = float(box.left), float(box.bottom)
-        w, h = float(box.width), float(box.height)
-        clip = DecodedStreamObject()
-        clip.set_data(f"q {left:.3f} {bottom:.3f} {w:.3f} {h:.3f} re W n\n".encode()
-                      + src.get_contents().get_data() + b"\nQ\n")
-        src.replace_contents(clip)
-        x, y, bw, bh = p.box
-        scale = min(bw / w, bh / h)
-        tx = x + (bw - w * scale) / 2 - left * scale
-        ty = y + (bh - h * scale) / 2 - bottom * scale
-        target = writer.pages[p.page]
-        before = len(target.get("/Annots") or [])
-        target.merge_transformed_page(src, Transformation().scale(scale).translate(tx, ty),
-                                      over=False)
-        copies = list(target.get("/Annots") or [])[before:]
-        for ref in copies:
-            annot = ref.get_object()
-            if annot.get("/Subtype") == "/Widget" and "/T" in annot:
-                new_fields.append(ref)
-        _merge_form_resources(writer, source._root_object)
-        if p.pdf.tagged:
-            graft = grafts.setdefault(id(p.pdf), {"source": source, "title": p.title,
-                                                  "pages": {}, "annots": {}})
-            graft["pages"][src.indirect_reference.idnum] = (p.page, target.indirect_reference)
-            for original, copy in zip(source.pages[p.source_page].get("/Annots") or [], copies):
-                graft["annots"][original.idnum] = copy
-    for graft in grafts.values():
-        _graft_structure(writer, graft)
+        key = (id(p.pdf), p.title)  # each inclusion of a file gets copies of its own
+        if key not in sources:
+            sources[key] = _Source(pikepdf.open(io.BytesIO(p.pdf.data)), p.pdf.tagged, p.title)
+        source = sources[key]
+        new_fields += _place_page(pdf, source, p, forms)
     if new_fields:
-        form = writer._root_object.get("/AcroForm")
+        form = pdf.Root.get("/AcroForm")
         if form is None:
-            form = DictionaryObject({NameObject("/Fields"): ArrayObject(),
-                                     NameObject("/DA"): TextStringObject("/Helv 0 Tf 0 g")})
-            writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
-        form = form.get_object()
-        form.setdefault(NameObject("/Fields"), ArrayObject()).extend(new_fields)
+            pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(
+                Fields=pikepdf.Array(), DA=pikepdf.String("/Helv 0 Tf 0 g")))
+            form = pdf.Root.AcroForm
+        if "/Fields" not in form:
+            form.Fields = pikepdf.Array()
+        form.Fields.extend(new_fields)
+        for source in sources.values():
+            _merge_form_resources(pdf, source.pdf)
         from .fields import adopt_fields
 
-        adopt_fields(writer, form, new_fields)  # typed text in the embedded form font
+        adopt_fields(pdf, form, new_fields)  # typed text in the embedded form font
+    for source in sources.values():
+        _graft_structure(pdf, source)
     out = io.BytesIO()
-    writer.write(out)
-    from .render import _content_id
+    # qpdf numbers objects in the order it reaches them and derives the file identifier from
+    # the content: the same pack gives the same bytes. Streams are written as they are (the new
+    # ones come compressed): qpdf's pass to compress streams costs a third of the placing.
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
+    return out.getvalue()
 
-    return _content_id(out.getvalue())
+
+@dataclass
+class _Source:
+    """An included PDF open for copying, and what placing its pages made in the pack."""
+
+    pdf: object
+    tagged: bool
+    title: str
+    pages: dict = field(default_factory=dict)
+    """Their page's (object, generation) -> (our page, the form XObject drawing it, their
+    page)."""
+    annots: dict = field(default_factory=dict)
+    """Their annotation's (object, generation) -> our copy."""
+    forms: dict = field(default_factory=dict)
+    """Their form XObject's (object, generation) -> (their stream, our copy), for those whose
+    marked content has a ParentTree entry of its own."""
+
+
+def _mul(m, n):
+    """The matrix m then n (PDF's [a b c d e f])."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m, x, y):
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _bounds(m, x0, y0, x1, y1):
+    corners = [_apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _numbers(value, count: int | None = None) -> list[float] | None:
+    """An array's numbers (exactly `count` of them if given), or None if it is not that."""
+    from decimal import Decimal
+
+    import pikepdf
+
+    if not isinstance(value, pikepdf.Array) or (count is not None and len(value) != count):
+        return None
+    out = [float(v) for v in value if isinstance(v, (int, Decimal)) and not isinstance(v, bool)]
+    return out if len(out) == len(value) else None
+
+
+def _drop(obj, key: str) -> None:
+    if key in obj:
+        del obj[key]
+
+
+def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
+    """Draw one included page on its placeholder and copy its annotations; the copied fields."""
+    import zlib
+
+    import pikepdf
+
+    src = source.pdf.pages[p.source_page]
+    _flatten_field_names(src.obj)
+    drawn = _archival_widgets(src.obj, flatten=not forms)
+    left, bottom, right, top = (float(v) for v in src.cropbox)
+    rotation = _numbers(pikepdf.Array([src.obj.get("/Rotate", 0)]), 1)
+    rotation = int(rotation[0]) % 360 // 90 * 90 if rotation else 0
+    turn = {0: (1, 0, 0, 1), 90: (0, -1, 1, 0), 180: (-1, 0, 0, -1), 270: (0, 1, -1, 0)}[rotation]
+    upright = (*turn, 0, 0)  # shown clockwise by /Rotate, as a viewer would
+    x0, y0, x1, y1 = _bounds(upright, left, bottom, right, top)
+    w, h = x1 - x0, y1 - y0
+    x, y, bw, bh = p.box
+    scale = min(bw / w, bh / h)
+    matrix = _mul(upright, (scale, 0, 0, scale, x + (bw - w * scale) / 2 - x0 * scale,
+                            y + (bh - h * scale) / 2 - y0 * scale))
+
+    xobject = src.as_form_xobject(handle_transformations=False)
+    xobject.write(zlib.compress(xobject.read_bytes()), filter=pikepdf.Name.FlateDecode)
+    xobject.BBox = pikepdf.Array([left, bottom, right, top])  # cut to the crop box
+    _drop(xobject, "/Matrix")
+    ours = pdf.copy_foreign(xobject)
+    target = pdf.pages[p.page]
+    _nested_forms(pdf, source, xobject, ours, set())
+    name = _add_xobject(target.obj, ours, "KitPage")
+    cm = " ".join(f"{v:.5f}" for v in matrix)
+    content = f"q {cm} cm {name} Do\n"
+    if drawn:  # a print copy: the fields' appearances, as artifacts, inside the crop box
+        content += (f"/Artifact BMC q {left:.3f} {bottom:.3f} {right - left:.3f} "
+                    f"{top - bottom:.3f} re W n\n")
+        for appearance, placing in drawn:
+            field_name = _add_xobject(target.obj, pdf.copy_foreign(appearance), "KitField")
+            content += f"q {placing} cm {field_name} Do Q\n"
+        content += "Q EMC\n"
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress((content + "Q\n").encode()), filter=pikepdf.Name.FlateDecode)
+    target.contents_add(stream, prepend=True)
+    source.pages[src.obj.objgen] = (target.obj, ours, src.obj)
+
+    fields = []
+    annots = [a for a in src.obj.get("/Annots") or [] if isinstance(a, pikepdf.Dictionary)
+              and _numbers(a.get("/Rect"), 4)]  # one without a rectangle shows nowhere
+    for annot in annots:  # copied without their page (and a widget without its parent field)
+        _drop(annot, "/P")
+        if annot.get("/Subtype") == "/Widget":
+            _drop(annot, "/Parent")
+    if annots and "/Annots" not in target.obj:
+        target.obj.Annots = pikepdf.Array()
+    for annot in annots:
+        if not annot.is_indirect:
+            annot = source.pdf.make_indirect(annot)
+        copy = pdf.copy_foreign(annot)
+        _drop(copy, "/StructParent")  # given anew when the structure is grafted
+        copy.P = target.obj
+        copy.Rect = pikepdf.Array([round(v, 4) for v in _bounds(matrix, *_numbers(copy.Rect, 4))])
+        quad = _numbers(copy.get("/QuadPoints"))
+        if quad is None:
+            _drop(copy, "/QuadPoints")
+        else:
+            copy.QuadPoints = pikepdf.Array([round(v, 4) for i in range(0, len(quad) - 1, 2)
+                                             for v in _apply(matrix, quad[i], quad[i + 1])])
+        target.obj.Annots.append(copy)
+        source.annots[annot.objgen] = copy
+        if copy.get("/Subtype") == "/Widget" and "/T" in copy:
+            fields.append(copy)
+    if annots and "/Tabs" not in target.obj and "/StructTreeRoot" in pdf.Root:
+        target.obj.Tabs = pikepdf.Name.S  # PDF/UA: tab order follows the structure
+    return fields
+
+
+def _add_xobject(page, stream, prefix: str) -> str:
+    """Name `stream` in the page's XObject resources: the first free prefix0, prefix1, ..."""
+    import pikepdf
+
+    if "/Resources" not in page:
+        page.Resources = pikepdf.Dictionary()
+    if "/XObject" not in page.Resources:
+        page.Resources.XObject = pikepdf.Dictionary()
+    xobjects = page.Resources.XObject
+    n = 0
+    while f"/{prefix}{n}" in xobjects:
+        n += 1
+    xobjects[f"/{prefix}{n}"] = stream
+    return f"/{prefix}{n}"
+
+
+def _nested_forms(pdf, source: _Source, theirs, ours, seen: set) -> None:
+    """The form XObjects inside a copied page: those with marked content of their own get a
+    ParentTree entry when the structure is grafted; an untagged file's lose theirs."""
+    resources = theirs.get("/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return
+    import pikepdf
+
+    for key, stream in xobjects.items():
+        if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
+            continue
+        seen.add(stream.objgen)
+        if stream.get("/Subtype") != "/Form":
+            continue
+        copy = ours.Resources.XObject[key]
+        if "/StructParents" in stream:
+            _drop(copy, "/StructParents")
+            if source.tagged:
+                source.forms[stream.objgen] = (stream, copy)
+        _nested_forms(pdf, source, stream, copy, seen)
 
 
 def _flatten_field_names(page) -> None:
     """Give each widget its full field name and inherited entries, since placing a page copies
     widgets without their parents. Dots (hierarchy) become underscores."""
-    from pypdf.generic import NameObject, TextStringObject
+    import pikepdf
 
-    for ref in page.get("/Annots") or []:
-        annot = ref.get_object()
-        if annot.get("/Subtype") != "/Widget":
+    for annot in page.get("/Annots") or []:
+        if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != "/Widget":
             continue
         if "/Parent" not in annot:
-            if "/T" in annot and "." in str(annot["/T"]):
-                annot[NameObject("/T")] = TextStringObject(str(annot["/T"]).replace(".", "_"))
+            if "/T" in annot and "." in str(annot.T):
+                annot.T = pikepdf.String(str(annot.T).replace(".", "_"))
             continue
-        names, node, inherited = [], annot, {}
-        while node is not None:
+        names, node, inherited, seen = [], annot, {}, set()
+        while isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            if node.is_indirect:
+                seen.add(node.objgen)  # a loop of parents ends here
             if "/T" in node:
-                names.append(str(node["/T"]))
+                names.append(str(node.T))
             for key in ("/FT", "/V", "/DV", "/Ff", "/DA", "/Opt", "/TU", "/MaxLen", "/Q"):
                 if key in node and key not in inherited and key not in annot:
                     inherited[key] = node[key]
             node = node.get("/Parent")
-            node = node.get_object() if node is not None else None
         for key, value in inherited.items():
-            annot[NameObject(key)] = value
-        annot[NameObject("/T")] = TextStringObject("_".join(reversed(names)).replace(".", "_"))
+            annot[key] = value
+        annot.T = pikepdf.String("_".join(reversed(names)).replace(".", "_"))
 
 
-def _archival_widgets(page, flatten: bool) -> None:
+def _archival_widgets(page, flatten: bool) -> list:
     """PDF/A-2 allows a widget only its normal appearance (/N); a print copy keeps no live
-    fields: each widget's appearance becomes page content (an artifact) and the widget goes."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    fields: the widgets go, and what each showed is returned as (appearance stream, the
+    matrix placing it on the page) to be drawn as page content (an artifact)."""
+    import pikepdf
 
-    kept = ArrayObject()
+    kept = pikepdf.Array()
     drawn = []
-    for ref in page.get("/Annots") or []:
-        annot = ref.get_object()
-        if annot.get("/Subtype") != "/Widget":
-            kept.append(ref)
+    for annot in page.get("/Annots") or []:
+        if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != "/Widget":
+            kept.append(annot)
             continue
         ap = annot.get("/AP")
         if ap is not None:
             for key in ("/D", "/R"):
-                ap.get_object().pop(key, None)
+                _drop(ap, key)
         if not flatten:
-            kept.append(ref)
+            kept.append(annot)
             continue
-        normal = ap.get_object().get("/N") if ap is not None else None
-        if normal is not None and "/BBox" not in normal.get_object():  # states: the one shown
-            normal = normal.get_object().get(annot.get("/AS", "/Off"))
-        if normal is None or annot.get("/F", 0) & 2:  # no appearance, or hidden
-            continue
-        x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
-        bx0, by0, bx1, by1 = (float(v) for v in normal.get_object()["/BBox"])
-        a, b, c, d, e, f = (float(v) for v in normal.get_object().get("/Matrix", [1, 0, 0, 1, 0, 0]))
-        xs = [a * x + c * y + e for x in (bx0, bx1) for y in (by0, by1)]
-        ys = [b * x + d * y + f for x in (bx0, bx1) for y in (by0, by1)]
-        sx = (x1 - x0) / ((max(xs) - min(xs)) or 1)
-        sy = (y1 - y0) / ((max(ys) - min(ys)) or 1)
-        name = f"/KitField{len(drawn)}"
-        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-        xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
-        xobjects[NameObject(name)] = normal.indirect_reference or normal
-        drawn.append(f"q {sx:.5f} 0 0 {sy:.5f} {x0 - min(xs) * sx:.3f} {y0 - min(ys) * sy:.3f} cm "
-                     f"{name} Do Q")
-    if not flatten:
-        return
-    if drawn:
-        from pypdf.generic import DecodedStreamObject
-
-        stream = DecodedStreamObject()
-        stream.set_data(page.get_contents().get_data() + b"\n/Artifact BMC\n"
-                        + "\n".join(drawn).encode() + b"\nEMC\n")
-        page.replace_contents(stream)
-    page[NameObject("/Annots")] = kept
+        normal = ap.get("/N") if ap is not None else None
+        if normal is not None and not isinstance(normal, pikepdf.Stream):  # states: the one shown
+            normal = normal.get(str(annot.get("/AS", "/Off")))
+        flags = annot.get("/F", 0)
+        rect, bbox = _numbers(annot.get("/Rect"), 4), _numbers(
+            normal.get("/BBox") if isinstance(normal, pikepdf.Stream) else None, 4)
+        if rect is None or bbox is None or (isinstance(flags, int) and flags & 2):
+            continue  # no appearance, or hidden
+        x0, y0, x1, y1 = rect
+        bx0, by0, bx1, by1 = bbox
+        m = tuple(_numbers(normal.get("/Matrix"), 6) or (1, 0, 0, 1, 0, 0))
+        mx0, my0, mx1, my1 = _bounds(m, bx0, by0, bx1, by1)
+        sx = (x1 - x0) / ((mx1 - mx0) or 1)
+        sy = (y1 - y0) / ((my1 - my0) or 1)
+        drawn.append((normal, f"{sx:.5f} 0 0 {sy:.5f} {x0 - mx0 * sx:.3f} {y0 - my0 * sy:.3f}"))
+    if flatten:
+        page.Annots = kept
+    return drawn
 
 
-def _merge_form_resources(writer, src_root) -> None:
+def _merge_form_resources(pdf, source) -> None:
     """Add the included form's default resources (its field fonts) to the pack's."""
-    from pypdf.generic import DictionaryObject, NameObject
+    import pikepdf
 
-    src_form = src_root.get("/AcroForm")
-    if src_form is None or "/DR" not in src_form.get_object():
+    src_form = source.Root.get("/AcroForm")
+    src_dr = src_form.get("/DR") if src_form is not None else None
+    src_fonts = src_dr.get("/Font") if src_dr is not None else None
+    if src_fonts is None:
         return
-    dst_form = writer._root_object.get("/AcroForm")
-    if dst_form is None:
-        return
-    dst_form = dst_form.get_object()
-    dr = dst_form.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
-    fonts = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-    src_fonts = src_form.get_object()["/DR"].get_object().get("/Font") or {}
-    for name, font in src_fonts.get_object().items():
-        if name not in fonts:
-            fonts[NameObject(name)] = font.clone(writer).indirect_reference \
-                if hasattr(font, "clone") else font
+    form = pdf.Root.AcroForm
+    if "/DR" not in form:
+        form.DR = pikepdf.Dictionary()
+    if "/Font" not in form.DR:
+        form.DR.Font = pikepdf.Dictionary()
+    fonts = form.DR.Font
+    for name, font in src_fonts.items():
+        if name not in fonts and font.is_indirect:
+            fonts[name] = pdf.copy_foreign(font)
 
 
-def _graft_structure(writer, graft) -> None:
+def _graft_structure(pdf, source: _Source) -> None:
     """Copy a tagged included PDF's structure tree under its Part in the pack's tree, pointing
-    its elements at the pack's pages and at the copies of its annotations."""
-    from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
-                               NumberObject)
+    its elements at the pack's pages, the form XObjects that draw them and the copies of its
+    annotations, with new ParentTree entries for their marked content and annotations."""
+    import pikepdf
 
-    source = graft["source"]
-    src_tree = source._root_object.get("/StructTreeRoot")
-    our_tree = writer._root_object.get("/StructTreeRoot")
-    if src_tree is None or our_tree is None:
+    src_tree = source.pdf.Root.get("/StructTreeRoot")
+    our_tree = pdf.Root.get("/StructTreeRoot")
+    if not source.tagged or src_tree is None or our_tree is None or not source.pages:
         return
-    src_tree, our_tree = src_tree.get_object(), our_tree.get_object()
-    part = _find_part(our_tree, graft["title"])
+    part = _find_part(our_tree, source.title)
     if part is None:
         return
-    pages = graft["pages"]  # their page idnum -> (our page index, our page ref)
-    annots = graft["annots"]  # their annotation idnum -> our copy's ref
-    copied: dict[int, IndirectObject] = {}
-    nums = our_tree["/ParentTree"].get_object()["/Nums"]
-    next_key = int(our_tree.get("/ParentTreeNextKey", len(writer.pages)))
+    nums = our_tree.ParentTree.Nums
+    next_key = int(our_tree.get("/ParentTreeNextKey", len(pdf.pages)))
+    copied: dict = {}  # their element's (object, generation) -> our copy
+    stms: dict = {}  # their form XObject's (object, generation) -> our copy
+    for theirs, ours in source.forms.values():
+        stms[theirs.objgen] = ours
 
-    def page_of(value):
-        if value is None or not hasattr(value, "idnum"):
+    def bring(value):
+        """A value of theirs, as an object of ours."""
+        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+            if value.is_indirect:
+                return pdf.copy_foreign(value)
+            if isinstance(value, pikepdf.Array):
+                return pikepdf.Array([bring(v) for v in value])
+            return pikepdf.Dictionary({k: bring(v) for k, v in value.items()})
+        return value
+
+    def placed(pg):
+        """Our page and the XObject drawing their page `pg`, or None if it is not placed."""
+        if not isinstance(pg, pikepdf.Dictionary) or not pg.is_indirect:
             return None
-        found = pages.get(value.idnum)
-        return found[1] if found else None
+        return source.pages.get(pg.objgen)
 
-    def copy(ref, parent_ref):
-        elem = ref.get_object()
-        new = DictionaryObject()
-        new_ref = writer._add_object(new)
-        copied[ref.idnum] = new_ref
+    def content(mcid, pg, stm):
+        """Their marked-content item, as a reference into the XObject that now draws it."""
+        found = placed(pg)
+        if stm is None:
+            stream = found[1] if found is not None else None
+        else:
+            stream = stms.get(stm.objgen) if isinstance(stm, pikepdf.Stream) else None
+        if found is None or stream is None or not isinstance(mcid, int):
+            return None
+        return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=found[0], MCID=mcid, Stm=stream)
+
+    def copy(elem, parent):
+        nonlocal next_key
+        new = pdf.make_indirect(pikepdf.Dictionary())
+        copied[elem.objgen] = new
         for key, value in elem.items():
-            if key in ("/P", "/K", "/Pg"):
-                continue
-            new[NameObject(key)] = value.clone(writer) if hasattr(value, "clone") else value
-        new[NameObject("/P")] = parent_ref
-        pg = page_of(elem.raw_get("/Pg") if "/Pg" in elem else None)
-        if pg is not None:
-            new[NameObject("/Pg")] = pg
+            if key not in ("/P", "/K", "/Pg", "/Ref"):  # (a /Ref would reach their tree)
+                new[key] = bring(value)
+        new.P = parent
+        pg = elem.get("/Pg")
+        if placed(pg) is not None:
+            new.Pg = placed(pg)[0]
         kids = elem.get("/K")
-        kids = kids if isinstance(kids, list) else ([] if kids is None else [kids])
-        out = ArrayObject()
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else ([] if kids is None else [kids])
+        out = pikepdf.Array()
         for kid in kids:
-            obj = kid.get_object() if isinstance(kid, IndirectObject) else kid
-            if isinstance(obj, int):
-                out.append(NumberObject(obj))
-            elif isinstance(obj, dict) and obj.get("/Type") == "/MCR":
-                out.append(DictionaryObject({NameObject("/Type"): NameObject("/MCR"),
-                                             NameObject("/Pg"): page_of(obj.raw_get("/Pg")),
-                                             NameObject("/MCID"): NumberObject(obj["/MCID"])}))
-            elif isinstance(obj, dict) and obj.get("/Type") == "/OBJR":
-                ours = annots.get(obj.raw_get("/Obj").idnum)
-                if ours is None:
-                    continue
-                nonlocal next_key
-                ours.get_object()[NameObject("/StructParent")] = NumberObject(next_key)
-                nums.extend([NumberObject(next_key), new_ref])
+            if isinstance(kid, int):
+                item = content(kid, pg, None)
+                if item is not None:
+                    out.append(item)
+            elif not isinstance(kid, pikepdf.Dictionary):
+                continue
+            elif kid.get("/Type") == "/MCR":
+                item = content(kid.get("/MCID", -1), kid.get("/Pg", pg), kid.get("/Stm"))
+                if item is not None:
+                    out.append(item)
+            elif kid.get("/Type") == "/OBJR":
+                obj = kid.get("/Obj")
+                annot = source.annots.get(obj.objgen) if isinstance(
+                    obj, pikepdf.Dictionary) and obj.is_indirect else None
+                if annot is None:
+                    continue  # not copied: a print copy's field, drawn into the page
+                annot.StructParent = next_key
+                nums.extend([next_key, new])
                 next_key += 1
-                out.append(DictionaryObject({NameObject("/Type"): NameObject("/OBJR"),
-                                             NameObject("/Obj"): ours,
-                                             NameObject("/Pg"): (page_of(obj.raw_get("/Pg"))
-                                                                  if "/Pg" in obj else None)
-                                             or new.raw_get("/Pg")}))
-            elif isinstance(kid, IndirectObject):
-                child = copy(kid, new_ref)
+                ref = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot)
+                on = placed(kid.get("/Pg", pg))
+                if on is not None:
+                    ref.Pg = on[0]
+                elif "/Pg" in new:
+                    ref.Pg = new.Pg
+                out.append(ref)
+            elif kid.is_indirect and kid.objgen not in copied:
+                child = copy(kid, new)
                 if child is not None:
                     out.append(child)
-        if elem.get("/S") == "/Form" and not out:
+        if elem.get("/S") == "/Form" and not len(out):
             return None  # its widget was flattened into the page (a print copy)
-        new[NameObject("/K")] = out
-        return new_ref
+        new.K = out
+        return new
 
     top = src_tree.get("/K")
-    top = top if isinstance(top, list) else [top]
+    top = list(top) if isinstance(top, pikepdf.Array) else ([] if top is None else [top])
     roots = []
     for kid in top:
-        obj = kid.get_object()
-        if obj.get("/S") == "/Document":  # its Document becomes the contents of our Part
-            inner = obj.get("/K")
-            roots += inner if isinstance(inner, list) else [inner]
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":
+            inner = kid.get("/K")  # its Document becomes the contents of our Part
+            roots += list(inner) if isinstance(inner, pikepdf.Array) else (
+                [] if inner is None else [inner])
         else:
             roots.append(kid)
-    part_kids = part.get("/K")
-    if not isinstance(part_kids, list):
-        part_kids = ArrayObject([] if part_kids is None else [part_kids])
-        part[NameObject("/K")] = part_kids
-    part_ref = part.indirect_reference
+    if not isinstance(part.get("/K"), pikepdf.Array):
+        part.K = pikepdf.Array([] if part.get("/K") is None else [part.K])
     for kid in roots:
-        if isinstance(kid, IndirectObject):
-            child = copy(kid, part_ref)
+        if isinstance(kid, pikepdf.Dictionary) and kid.is_indirect:
+            child = copy(kid, part)
             if child is not None:
-                part_kids.append(child)
-    # each placed page's ParentTree entry: their page's MCIDs, now owned by the copies
-    src_parent_tree = _number_tree(src_tree["/ParentTree"].get_object())
-    for their_idnum, (index, _) in pages.items():
-        their_page = next(p for p in source.pages if p.indirect_reference.idnum == their_idnum)
-        owners = src_parent_tree.get(int(their_page.get("/StructParents", -1)))
-        if owners is None:
+                part.K.append(child)
+    # the marked content each placed page's XObject (and the XObjects inside it) draws: their
+    # ParentTree entry, now owned by the copies
+    src_parents = _number_tree(src_tree.get("/ParentTree"))
+    owners = [(theirs.get("/StructParents"), ours) for _, ours, theirs in source.pages.values()]
+    owners += [(theirs.get("/StructParents"), ours) for theirs, ours in source.forms.values()]
+    for key, ours in owners:
+        entry = src_parents.get(int(key)) if isinstance(key, int) else None
+        items = list(entry) if isinstance(entry, pikepdf.Array) else []
+        if not items:
             continue
-        mapped = ArrayObject(copied.get(o.idnum, o) if isinstance(o, IndirectObject) else o
-                             for o in owners.get_object())
-        key = int(writer.pages[index].get("/StructParents", index))
-        for i in range(0, len(nums), 2):
-            if int(nums[i]) == key:
-                nums[i + 1] = mapped
-                break
-    our_tree[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
-    role_map = src_tree.get("/RoleMap")
-    if role_map is not None:
-        ours = our_tree.setdefault(NameObject("/RoleMap"), DictionaryObject())
-        for key, value in role_map.get_object().items():
-            ours.setdefault(NameObject(key), value)
+        mapped = pikepdf.Array([copied.get(o.objgen) if isinstance(o, pikepdf.Dictionary)
+                                and o.is_indirect and o.objgen in copied else None
+                                for o in items])
+        ours.StructParents = next_key
+        nums.extend([next_key, mapped])
+        next_key += 1
+    our_tree.ParentTreeNextKey = next_key
+    for key in ("/RoleMap", "/ClassMap"):
+        theirs = src_tree.get(key)
+        if not isinstance(theirs, pikepdf.Dictionary):
+            continue
+        if key not in our_tree:
+            our_tree[key] = pikepdf.Dictionary()
+        for name, value in theirs.items():
+            if name not in our_tree[key]:
+                our_tree[key][name] = bring(value)
 
 
 def _find_part(tree, title: str):
     """Our Part element with this title that has no content yet."""
-    stack = [tree["/K"]]
+    import pikepdf
+
+    stack = [tree.get("/K")]
     while stack:
         node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
             continue
-        obj = node.get_object() if hasattr(node, "get_object") else node
-        if not isinstance(obj, dict):
+        if not isinstance(node, pikepdf.Dictionary):
             continue
-        if obj.get("/S") == "/Part" and str(obj.get("/T", "")) == title:
-            return obj
-        kids = obj.get("/K")
-        if kids is not None and obj.get("/S") in ("/Document", "/Part"):
-            stack.append(kids if isinstance(kids, list) else [kids])
+        if node.get("/S") == "/Part" and str(node.get("/T", "")) == title:
+            return node
+        kids = node.get("/K")
+        if kids is not None and node.get("/S") in ("/Document", "/Part"):
+            stack.append(kids if isinstance(kids, pikepdf.Array) else pikepdf.Array([kids]))
     return None
 
 
-def _number_tree(node) -> dict:
+def _number_tree(node, depth: int = 0) -> dict:
     """A number tree's entries, flattened."""
+    import pikepdf
+
     out = {}
+    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
+        return out
     nums = node.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums), 2):
-            out[int(nums[i])] = nums[i + 1]
+    if isinstance(nums, pikepdf.Array):
+        for i in range(0, len(nums) - 1, 2):
+            if isinstance(nums[i], int):
+                out[int(nums[i])] = nums[i + 1]
     for kid in node.get("/Kids") or []:
-        out.update(_number_tree(kid.get_object()))
+        out.update(_number_tree(kid, depth + 1))
     return out

@@ -186,6 +186,131 @@ def test_rotated_and_cropped_pages_are_placed_in_the_writing_area(sample_root):
     pdf.close()
 
 
+def make_xobject_form_pdf(path: Path) -> None:
+    """The example's consent form as some producers write a tagged page: its content drawn
+    from a form XObject whose marked content has a ParentTree entry of its own
+    (/StructParents), the elements pointing into it by marked-content references (/Stm)."""
+    import pikepdf
+
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    page = pdf.pages[0].obj
+    tree = pdf.Root.StructTreeRoot
+    pdf.pages[0].contents_coalesce()
+    form = pdf.make_stream(page.Contents.read_bytes(), Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Form, BBox=page.MediaBox,
+                           Resources=page.Resources)
+    key = int(tree.ParentTreeNextKey)
+    form.StructParents = key
+    nums = tree.ParentTree.Nums
+    at = next(i for i in range(0, len(nums), 2) if nums[i] == int(page.StructParents))
+    nums.extend([key, nums[at + 1]])
+    nums[at + 1] = pikepdf.Array()
+    tree.ParentTreeNextKey = key + 1
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=form))
+    page.Contents = pdf.make_stream(b"q /Fm0 Do Q")
+    stack, moved = [tree.K], 0
+    while stack:
+        elem = stack.pop()
+        if isinstance(elem, pikepdf.Array):
+            stack.extend(elem)
+            continue
+        if not isinstance(elem, pikepdf.Dictionary) or "/K" not in elem or "/S" not in elem:
+            continue
+        kids = elem.K if isinstance(elem.K, pikepdf.Array) else pikepdf.Array([elem.K])
+        for i, kid in enumerate(kids):
+            if isinstance(kid, int):
+                kids[i] = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=kid, Stm=form)
+                moved += 1
+            else:
+                stack.append(kid)
+        elem.K = kids
+    assert moved > 5
+    pdf.save(path)
+
+
+def test_marked_content_in_an_included_form_xobject_keeps_its_owners(org, tmp_path):
+    """Their XObject's marked content, placed: each reference into it (/Stm) names the copy
+    drawn on our page, and the copy's own ParentTree entry names the element that holds it."""
+    import io
+
+    import pikepdf
+
+    from test_accessibility import validate
+    from test_reading import poppler_parts
+
+    make_xobject_form_pdf(org / "pdfs" / "consent-form.pdf")
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    pdf = pikepdf.open(io.BytesIO(data))
+    tree = pdf.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    assert len(parents) == len(nums) // 2 and max(parents) < int(tree.ParentTreeNextKey)
+    drawn = {}  # the XObjects our pages draw, and their pages
+    for page in pdf.pages:
+        for name, xobject in (page.obj.Resources.get("/XObject") or {}).items():
+            drawn[xobject.objgen] = page.obj.objgen
+            for inner in (xobject.get("/Resources", {}).get("/XObject") or {}).values():
+                drawn[inner.objgen] = page.obj.objgen
+    part = next(e for e in tree.K[0].K if e.get("/T") == "Consent to share information")
+    checked, stack = 0, [part]
+    while stack:
+        elem = stack.pop()
+        for kid in elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                assert "/Stm" in kid and drawn[kid.Stm.objgen] == kid.Pg.objgen
+                owner = parents[int(kid.Stm.StructParents)][int(kid.MCID)]
+                assert owner.objgen == elem.objgen
+                checked += 1
+            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append(kid)
+    assert checked > 5
+    consent = poppler_parts(data, tmp_path)["Consent to share information"]
+    assert ("H2", "What you agree to") in {(n[1], " ".join(n[3])) for n in consent}
+    assert not validate(data, tmp_path, "xobject.pdf")
+
+
+def test_an_annotation_without_a_rectangle_is_left_out_not_a_crash(org):
+    """A widget and a note without a usable /Rect show nowhere: the pack is built without
+    them, live and in print, and the other fields are placed."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    annots = pdf.pages[0].obj.Annots
+    del annots[0].Rect  # consent_agree_1
+    annots[3].Rect = pikepdf.Array([1, 2])  # consent_name
+    annots.append(pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Contents=pikepdf.String("note"))))
+    pdf.save(path)
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    live = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    names = {f["name"] for f in inventory(live)}
+    assert {"consent_agree_2", "consent_signature", "consent_date"} <= names
+    assert not {"consent_agree_1", "consent_name"} & names
+    flat = build_pack(pack, Options(documents=False, forms=False)).files[f"{KIT}.pdf"]
+    assert not any(f["name"].startswith("consent_") for f in inventory(flat))
+
+
+def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
+    """pypdf passes over a content stream that is not the deflated data it says it is; the
+    placing cannot, so the kit names the kit's line listing the file instead of a crash."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    page = pdf.pages[0]
+    page.contents_coalesce()
+    page.obj.Contents.write(b"x\x9c not deflated at all" * 8, filter=pikepdf.Name.FlateDecode)
+    pdf.save(path)
+    with pytest.raises(content.ContentError) as caught:
+        pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+        build_pack(pack, Options(documents=False))
+    message = str(caught.value)
+    assert "riverside-adoption.yaml:" in message and "].pdf: PDF cannot be read" in message
+    assert "page 1: its content is damaged" in message and "Traceback" not in message
+
+
 def test_family_values_are_data_not_markup(org, tmp_path):
     families = org / "families.csv"
     families.write_text("id,parent_name,child_name\n"
