@@ -29,6 +29,7 @@ RUN = ("نرحب بالآباء والأمهات والأجداد وكل من ي
 LONG_RUN = f"Our welcome in Arabic reads {RUN} and it is on the door."
 
 
+BULLETS = ["نلتقي كل يوم اثنين.", "الحضور مجاني."]
 LINKED = "للمزيد زوروا [https://example.org/arabic](https://example.org/arabic) أو اتصلوا بنا."
 """A link in a right-to-left paragraph."""
 SPLIT = " ".join(f"({n}) {ARABIC}" for n in range(1, 21))
@@ -52,7 +53,9 @@ def rtl_handout(folder: Path) -> bytes:
             LINKED, SPLIT]
     (root / "en" / "documents" / "handout.yaml").write_text(
         "layout: handout\ntitle: Right to left\nshort_title: Right to left\nsummary: Names.\n"
-        "body:\n" + "".join(f'  - "{p}"\n' for p in body), encoding="utf-8")
+        "body:\n" + "".join(f'  - "{p}"\n' for p in body[:-1])
+        + f"  - bullets: {BULLETS!r}\n  - bullets: [An English item.]\n"
+        + f'  - "{body[-1]}"\n', encoding="utf-8")
     return build("sample", root, documents=True).files["sample/handout.pdf"]
 
 
@@ -370,3 +373,20 @@ def test_a_link_in_a_right_to_left_paragraph_is_where_its_text_is(handout):
     lines = [d["rect"] for d in page.get_drawings()
              if d["rect"].height < 2 and drawn.y0 < d["rect"].y0 < drawn.y1 + 4]
     assert any(abs(r.x0 - drawn.x0) < 1 and abs(r.x1 - drawn.x1) < 1 for r in lines), lines
+
+
+def test_a_right_to_left_list_item_has_its_bullet_on_the_right(handout):
+    import pymupdf
+
+    page = pymupdf.open(handout)[0]
+    words = page.get_text("words")
+    bullets = sorted((w for w in words if w[4] == "\u2022"), key=lambda w: w[1])
+    assert len(bullets) == 3, bullets
+    def beside(w, bullet):
+        return abs((w[1] + w[3]) - (bullet[1] + bullet[3])) < 10  # the same line
+
+    for text, bullet in zip(BULLETS, bullets):
+        (item,) = [w for w in words if w[4] == text.split()[0] and beside(w, bullet)]
+        assert bullet[0] > item[2], (bullet, item)  # the bullet right of the words
+    english = [w for w in words if w[4] == "An" and beside(w, bullets[2])]
+    assert english and bullets[2][2] < english[0][0]  # an English item's stays on the left
