@@ -815,9 +815,9 @@ def install() -> None:
         before = self.frags
         base = first_strong_rtl("".join(getattr(f, "text", "") or "" for f in before))
         self.frags = fix_frags(before)
-        if base:
-            if self.style.alignment == TA_LEFT:
-                self.style = self.style.clone(self.style.name, alignment=TA_RIGHT)
+        if base:  # a style of its own: the theme's is shared with other paragraphs
+            alignment = TA_RIGHT if self.style.alignment == TA_LEFT else self.style.alignment
+            self.style = self.style.clone(self.style.name, alignment=alignment)
             self.style.kit_rtl = True
         self._kit_bidi = bool(base) or any(_has_rtl(f) for f in self.frags)
         if self._kit_bidi:

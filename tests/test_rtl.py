@@ -390,3 +390,22 @@ def test_a_right_to_left_list_item_has_its_bullet_on_the_right(handout):
         assert bullet[0] > item[2], (bullet, item)  # the bullet right of the words
     english = [w for w in words if w[4] == "An" and beside(w, bullets[2])]
     assert english and bullets[2][2] < english[0][0]  # an English item's stays on the left
+
+
+def test_a_right_to_left_paragraph_leaves_its_style_to_the_others():
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from kit import content
+    from kit.theme import make_theme
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    theme = make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
+    for alignment in (TA_LEFT, TA_CENTER):
+        shared = ParagraphStyle("shared", parent=theme.styles["body"], alignment=alignment)
+        arabic = Paragraph(ARABIC_NAME, shared)
+        english = Paragraph("Sam", shared)
+        assert getattr(arabic.style, "kit_rtl", False)
+        assert not getattr(english.style, "kit_rtl", False) and english.style is shared
+        assert shared.alignment == alignment
