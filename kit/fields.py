@@ -222,11 +222,9 @@ def resources(doc):
 # -- fitting a value into a field ----------------------------------------------------------------
 
 def display_text(value: str, primary: str) -> str:
-    """The value in drawing order: right-to-left runs shaped and turned round."""
-    out = []
-    for text, font, rtl in fonts.runs(value, primary):
-        out.append(fonts.visual(text, font) if rtl else text)
-    return "".join(out)
+    """A row of the value in drawing order: Arabic letters joined, right-to-left runs turned
+    round (`fonts.visual`)."""
+    return fonts.visual(value, primary)
 
 
 @dataclass
@@ -272,10 +270,15 @@ def value_stream(value: str, lines, primary: str, size: float, minimum: float) -
     """Text operators drawing a pre-filled value in the form font, fitted to the field
     (field coordinates: y=0 at its bottom, which is 2 pt above the lowest ruled line)."""
     font = form_font()
-    text = display_text(value, primary)
     width = lines.width - 4
-    f = fit(text, width, lines.height - 2, size, lines.gap, lines.multiline, font.width,
-            minimum)
+
+    def measure(text, s):
+        return font.width(display_text(text, primary), s)
+
+    # rows are broken in reading order, each then drawn in its own drawing order; a value
+    # that starts right to left is set against the field's right edge
+    f = fit(value, width, lines.height - 2, size, lines.gap, lines.multiline, measure, minimum)
+    rtl = bool(fonts.first_strong_rtl(value))
     colour = lines.text_colour or lines.colour
     ops = [f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f} rg",
            f"2 0 {width:.2f} {lines.height:.2f} re W n"]  # never outside the field
@@ -286,7 +289,10 @@ def value_stream(value: str, lines, primary: str, size: float, minimum: float) -
             y = lines.height - 2 - (i + 1) * f.leading + f.leading * 0.25
         if not lines.multiline:
             y = max(y, (lines.height - f.size) / 2)
-        ops.append(f"BT /{FONT_KEY} {f.size:g} Tf 1 0 0 1 2 {y:.2f} Tm <{font.encode(row)}> Tj ET")
+        shown = display_text(row, primary)
+        x = f"{2 + width - font.width(shown, f.size):.2f}" if rtl else "2"
+        ops.append(f"BT /{FONT_KEY} {f.size:g} Tf 1 0 0 1 {x} {y:.2f} Tm "
+                   f"<{font.encode(shown)}> Tj ET")
     return "\n".join(ops), f
 
 
@@ -299,6 +305,7 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
         return fonts.string_width(text, primary, s)
 
     f = fit(value, width, lines.height, size, lines.gap, lines.multiline, measure, minimum)
+    rtl = bool(fonts.first_strong_rtl(value))
     canv.saveState()
     path = canv.beginPath()
     path.rect(0, 0, lines.width, lines.height + 2)
@@ -309,7 +316,12 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
             y = lines.height - (i + 1) * lines.gap + 2 + lines.gap * 0.28
         else:
             y = lines.height - (i + 1) * f.leading + f.leading * 0.25
-        fonts.draw_string(canv, 2, y, row, primary, f.size)
+        if i < len(f.rows) - 1:
+            row += " "  # the rows' words stay apart in the page's text (and its tags)
+        if rtl:  # (a trailing space goes to a right-to-left row's left end)
+            fonts.draw_string(canv, lines.width - 2, y, row, primary, f.size, anchor="right")
+        else:
+            fonts.draw_string(canv, 2, y, row, primary, f.size)
     canv.restoreState()
     return f
 

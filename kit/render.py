@@ -236,6 +236,8 @@ class BuildState:
                            value=value)
         finally:
             form.__dict__.pop("txAP", None)
+        if fonts.first_strong_rtl(value):  # a viewer drawing the value anew sets it right
+            form.canv._doc.idToObject[form.fields[-1].name].dict["Q"] = 2
 
 
 TICKED = {"x", "yes", "y", "true", "1", "ticked", "checked", "on"}

@@ -25,14 +25,19 @@ def _patch_reportlab() -> None:
     /StructParent."""
     from reportlab.pdfbase import ttfonts
 
+    from kit import fonts
+
     def to_unicode_cmap(fontname, subset):
-        entries = [(i, v) for i, v in enumerate(subset) if v not in (0, 0xFEFF, 0xFFFE)]
+        # a shaped glyph's code (kit/fonts.py) stands for the letters it was shaped from
+        entries = [(i, fonts.GLYPHS[v].text if v in fonts.GLYPHS else chr(v))
+                   for i, v in enumerate(subset) if v not in (0, 0xFEFF, 0xFFFE)]
+        entries = [(i, t) for i, t in entries if t]
         blocks = []
         for start in range(0, len(entries), 100):  # at most 100 entries a block
             chunk = entries[start:start + 100]
             blocks += [f"{len(chunk)} beginbfchar"]
-            blocks += ["<%02X> <%s>" % (i, "".join("%04X" % ord(c) for c in _utf16(v)))
-                       for i, v in chunk]
+            blocks += ["<%02X> <%s>" % (i, "".join("%04X" % ord(u) for c in t for u in _utf16(ord(c))))
+                       for i, t in chunk]
             blocks += ["endbfchar"]
         return "\n".join([
             "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",

@@ -177,19 +177,23 @@ class BulletItem(Flowable):
     def draw(self):
         c = self.canv
         tagger = tagger_of(c)
-        if self.first:
+        rtl = getattr(self.body.style, "kit_rtl", False)  # an item written right to left
+        if self.first:  # (its label on the right, kit/fonts.py)
             if tagger:
                 tagger.begin(c, self.lbl)
             c.saveState()
             c.setFont(self.font, self.size)
             c.setFillColor(self.colour)
             leading = self.body.style.leading
-            c.drawString(self.indent * 0.25, self.height - leading + (leading - self.size) * 0.6,
-                         self.label)
+            y = self.height - leading + (leading - self.size) * 0.6
+            if rtl:
+                c.drawRightString(self.width - self.indent * 0.25, y, self.label)
+            else:
+                c.drawString(self.indent * 0.25, y, self.label)
             c.restoreState()
             if tagger:
                 tagger.end(c)
-        draw_tagged(c, self.lbody, self.body, self.indent, 0)
+        draw_tagged(c, self.lbody, self.body, 0 if rtl else self.indent, 0)
 
 
 def bullet_list(ctx: Context, items: list[str], numbered: bool = False, style: str = "body-tight",

@@ -112,3 +112,22 @@ def test_verapdf_sees_a_broken_file(tmp_path):
     c.save()
     results = validate([path])
     assert all(results[(str(path), f)] for f in FLAVOURS)
+
+
+def test_verapdf_passes_right_to_left_text(tmp_path):
+    """Arabic and Hebrew laid out right to left (glyph codes, their /ToUnicode, a page broken
+    in a right-to-left paragraph), in body text and in pre-filled and flattened fields."""
+    from test_rtl import FIELDS, rtl_handout
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    files = {"handout.pdf": rtl_handout(tmp_path)}
+    for forms in (True, False):
+        built = build_pack(pack, Options(forms=forms), prefill=FIELDS).files
+        files.update({f"{forms}-{k}": v for k, v in built.items()
+                      if k.endswith(("reflection-worksheet.pdf", "referral-sheet.pdf"))})
+    paths = _write(tmp_path, "rtl", files)
+    assert len(paths) == 5
+    results = validate(paths)
+    failures = [f"{p.name} {f}: {results[(str(p), f)]}" for p in paths for f in FLAVOURS
+                if results[(str(p), f)]]
+    assert not failures, "\n".join(failures)
