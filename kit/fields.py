@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import fonts
+from . import bidi, fonts
 
 FONT_KEY = "Wingdings"
 """The form font's name in /DR and in every text field's /DA."""
@@ -223,8 +223,8 @@ def resources(doc):
 
 def display_text(value: str, primary: str) -> str:
     """A row of the value in drawing order: Arabic letters joined, right-to-left runs turned
-    round (`fonts.visual`)."""
-    return fonts.visual(value, primary)
+    round (`bidi.visual`)."""
+    return bidi.visual(value, primary)
 
 
 @dataclass
@@ -278,7 +278,7 @@ def value_stream(value: str, lines, primary: str, size: float, minimum: float) -
     # rows are broken in reading order, each then drawn in its own drawing order; a value
     # that starts right to left is set against the field's right edge
     f = fit(value, width, lines.height - 2, size, lines.gap, lines.multiline, measure, minimum)
-    rtl = bool(fonts.first_strong_rtl(value))
+    rtl = bool(bidi.first_strong_rtl(value))
     colour = lines.text_colour or lines.colour
     ops = [f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f} rg",
            f"2 0 {width:.2f} {lines.height:.2f} re W n"]  # never outside the field
@@ -305,7 +305,7 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
         return fonts.string_width(text, primary, s)
 
     f = fit(value, width, lines.height, size, lines.gap, lines.multiline, measure, minimum)
-    rtl = bool(fonts.first_strong_rtl(value))
+    rtl = bool(bidi.first_strong_rtl(value))
     canv.saveState()
     path = canv.beginPath()
     path.rect(0, 0, lines.width, lines.height + 2)

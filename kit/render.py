@@ -21,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak,
                                 PageTemplate)
 from reportlab.platypus.doctemplate import PageBegin
 
-from . import fields, fonts, notices
+from . import bidi, fields, fonts, notices
 from .assets import draw as draw_asset
 from .text import escape
 
@@ -236,7 +236,7 @@ class BuildState:
                            value=value)
         finally:
             form.__dict__.pop("txAP", None)
-        if fonts.first_strong_rtl(value):  # a viewer drawing the value anew sets it right
+        if bidi.first_strong_rtl(value):  # a viewer drawing the value anew sets it right
             form.canv._doc.idToObject[form.fields[-1].name].dict["Q"] = 2
 
 

@@ -25,11 +25,11 @@ def _patch_reportlab() -> None:
     /StructParent."""
     from reportlab.pdfbase import ttfonts
 
-    from kit import fonts
+    from kit import bidi
 
     def to_unicode_cmap(fontname, subset):
-        # a shaped glyph's code (kit/fonts.py) stands for the letters it was shaped from
-        entries = [(i, fonts.GLYPHS[v].text if v in fonts.GLYPHS else chr(v))
+        # a shaped glyph's code (kit/bidi.py) stands for the letters it was shaped from
+        entries = [(i, bidi.GLYPHS[v].text if v in bidi.GLYPHS else chr(v))
                    for i, v in enumerate(subset) if v not in (0, 0xFEFF, 0xFFFE)]
         entries = [(i, t) for i, t in entries if t]
         blocks = []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, build
-from kit import fonts
+from kit import bidi, fonts
 
 ARABIC_NAME = "أحمد الخطيب"
 HEBREW_NAME = "אבי כהן"
@@ -212,8 +212,8 @@ def test_glyphs_are_shaped_not_letters_in_isolated_forms():
     pack = content.load_pack("default", content.Places(content.CONTENT))
     make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
     font = fonts.chain_font(fonts.CHAIN[1], "regular")
-    codes = fonts.shape_word("والعائلات", font)
-    assert fonts.reading_text(codes) == "والعائلات"
+    codes = bidi.shape_word("والعائلات", font)
+    assert bidi.reading_text(codes) == "والعائلات"
     face = pdfmetrics.getFont(font).face
     isolated = {face.charToGlyph[ord(c)] for c in "والعائلات"}
     drawn = {face.charToGlyph[ord(c)] for c in codes}
@@ -223,14 +223,14 @@ def test_glyphs_are_shaped_not_letters_in_isolated_forms():
 def test_bidi_levels_and_order():
     # an English paragraph: a right-to-left run turned round, numbers after it left to right
     classes = ["L", "WS", "R", "R", "WS", "R", "WS", "EN", "EN"]
-    assert fonts._levels(classes, 0) == [0, 0, 1, 1, 1, 1, 1, 2, 2]
-    assert fonts._visual_order([0, 0, 1, 1, 1, 1, 1, 2, 2]) == [0, 1, 7, 8, 6, 5, 4, 3, 2]
+    assert bidi._levels(classes, 0) == [0, 0, 1, 1, 1, 1, 1, 2, 2]
+    assert bidi._visual_order([0, 0, 1, 1, 1, 1, 1, 2, 2]) == [0, 1, 7, 8, 6, 5, 4, 3, 2]
     # a right-to-left paragraph: an English word in it keeps its own order
-    assert fonts._levels(["R", "WS", "L", "L", "WS", "R"], 1) == [1, 1, 2, 2, 1, 1]
-    assert fonts._visual_order([1, 1, 2, 2, 1, 1]) == [5, 4, 2, 3, 1, 0]
-    assert fonts.first_strong_rtl("12, أحمد and") is True
-    assert fonts.first_strong_rtl("Dear أحمد") is False
-    assert fonts.first_strong_rtl("12 34") is None
+    assert bidi._levels(["R", "WS", "L", "L", "WS", "R"], 1) == [1, 1, 2, 2, 1, 1]
+    assert bidi._visual_order([1, 1, 2, 2, 1, 1]) == [5, 4, 2, 3, 1, 0]
+    assert bidi.first_strong_rtl("12, أحمد and") is True
+    assert bidi.first_strong_rtl("Dear أحمد") is False
+    assert bidi.first_strong_rtl("12 34") is None
 
 
 def test_the_same_inputs_give_the_same_bytes(tmp_path):
@@ -240,7 +240,7 @@ def test_the_same_inputs_give_the_same_bytes(tmp_path):
     doc.write_text(doc.read_text(encoding="utf-8").replace(
         "A paragraph under the section.", ARABIC), encoding="utf-8")
     first = build("sample", root, documents=False).files["sample.pdf"]
-    fonts.shape_word("שלום", fonts.chain_font(fonts.CHAIN[2], "bold"))  # other codes in use
+    bidi.shape_word("שלום", fonts.chain_font(fonts.CHAIN[2], "bold"))  # other codes in use
     again = build("sample", root, documents=False).files["sample.pdf"]
     assert first == again
 
@@ -352,9 +352,9 @@ def test_marked_letters_are_drawn_with_their_marks_raised(tmp_path):
     name = "مُحَمَّد"
     fonts.draw_string(c, 390, 40, name, pack.fonts.regular, 18, anchor="right")
     c.save()
-    codes = fonts.shape_word(name, fonts.chain_font(fonts.CHAIN[1], "regular"))
-    assert fonts.reading_text(codes) == name
-    assert any(fonts.GLYPHS[ord(g)].y_offset for g in codes)  # a mark moved up or down
+    codes = bidi.shape_word(name, fonts.chain_font(fonts.CHAIN[1], "regular"))
+    assert bidi.reading_text(codes) == name
+    assert any(bidi.GLYPHS[ord(g)].y_offset for g in codes)  # a mark moved up or down
     letters = "".join(ch for ch in pymupdf.open(path)[0].get_text()
                       if not unicodedata.combining(ch)).strip()
     assert letters == "محمد", letters

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, reader
-from kit import batch, content, fields, fonts
+from kit import batch, bidi, content, fields, fonts
 from kit.build import Options, build_pack
 
 EXAMPLE = ROOT / "examples" / "riverside-adoption"
@@ -80,13 +80,13 @@ def test_names_survive_in_body_text_in_three_engines(packs, key, tmp_path):
     pdfium_text = norm("\n".join(_pdfium_text(data)))
     for engine, text in (("PDFium", pdfium_text), ("poppler", norm(_poppler_text(data, tmp_path))),
                          ("MuPDF", norm(_mupdf_text(data)))):
-        if engine == "PDFium" and fonts.is_rtl_char(parent[0]):
+        if engine == "PDFium" and bidi.is_rtl_char(parent[0]):
             # PDFium reads right-to-left words in a left-to-right line one word at a time,
             # and a line that is mostly right-to-left from its right end
             assert all(norm(w) in text for w in (parent + " " + child).split()), text[:400]
             continue
         assert norm(parent) in text and norm(child) in text, (engine, text[:400])
-        if fonts.is_rtl_char(parent[0]):
+        if bidi.is_rtl_char(parent[0]):
             continue  # where a right-to-left name sits in a left-to-right line is the reader's
         assert norm(f"Welcome, {parent}") in text, (engine, text[:400])
         assert norm(f"Your support worker is {parent}.") in text, engine
