@@ -99,7 +99,7 @@ def cache_dir() -> Path:
     return Path(base) / "attachment-kit" / "fonts"
 
 
-_CUT_VERSION = "2"  # change when the cutting below changes: old cache files are then ignored
+_CUT_VERSION = "3"  # change when the cutting below changes: old cache files are then ignored
 
 
 def _digest(path: Path, *extra: str) -> str:
@@ -166,12 +166,34 @@ def _cut(src: Path, unicodes, bold: bool, layout: bool) -> bytes:
         axes["wght"] = 700
         font = instancer.instantiateVariableFont(font, axes, optimize=False)
         font.recalcTimestamp = False
+        _name_bold(font)
     for tag in _VARIATION_TABLES:  # the default instance is the regular: drop the variations
         if tag in font:
             del font[tag]
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _name_bold(font) -> None:
+    """Name a bold instance as bold. The instance keeps the variable font's names (PostScript
+    name "NotoSans-Regular"), and ReportLab embeds one font per PostScript name: a heading's
+    bold and a sentence's regular would then share one font in the PDF, and print alike."""
+    name = font["name"]
+    postscript = name.getDebugName(6) or "Font-Regular"
+    base, _, style = postscript.partition("-")
+    italic = "Italic" in style
+    subfamily = "Bold Italic" if italic else "Bold"
+    family = name.getDebugName(16) or name.getDebugName(1) or base
+    for record in list(name.names):
+        if record.nameID in (2, 17):
+            record.string = subfamily
+        elif record.nameID == 4:
+            record.string = f"{family} {subfamily}"
+        elif record.nameID == 6:
+            record.string = f"{base}-{'BoldItalic' if italic else 'Bold'}"
+    font["OS/2"].fsSelection = (font["OS/2"].fsSelection | 0x20) & ~0x40  # bold, not regular
+    font["head"].macStyle |= 0x01
 
 
 @lru_cache(maxsize=None)

@@ -92,6 +92,41 @@ def test_names_survive_in_body_text_in_three_engines(packs, key, tmp_path):
         assert norm(f"Your support worker is {parent}.") in text, engine
 
 
+@pytest.mark.parametrize("key", [k for k in FAMILIES if k != "kowalski"])  # (Polish: the brand's)
+def test_a_name_is_bold_in_a_heading_and_regular_in_a_sentence(packs, key):
+    """The chain's bold cut is a font of its own in the PDF: "Welcome, <name>" (the page's
+    title) and "Your support worker is <name>." print in two weights, whatever the script."""
+    import pymupdf
+    from fontTools.ttLib import TTFont
+
+    words = norm(FAMILIES[key][0]).split(" ")
+    doc = pymupdf.open(stream=packs[0][key], filetype="pdf")
+    fonts_of = {True: set(), False: set()}  # in a heading (large), in a sentence
+    for page in doc:
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                said = norm("".join(span["text"] for span in line["spans"]))
+                title = said.startswith("Welcome,") and line["spans"][0]["size"] > 20
+                if not (title or "Your support worker is" in said):
+                    continue
+                for span in line["spans"]:
+                    if any(w in norm(span["text"]).split(" ") for w in words):
+                        fonts_of[title].add(span["font"])
+    assert fonts_of[True] and fonts_of[False], fonts_of
+    assert all("Bold" in f for f in fonts_of[True]), fonts_of
+    assert not any("Bold" in f for f in fonts_of[False]), fonts_of
+    # and the embedded programs are the bold and the regular instance
+    weight = {}
+    for xref in range(1, doc.xref_length()):
+        kind, program = doc.xref_get_key(xref, "FontFile2")
+        if kind == "xref":
+            name = doc.xref_get_key(xref, "FontName")[1].lstrip("/").split("+")[-1]
+            font = TTFont(io.BytesIO(doc.xref_stream(int(program.split()[0]))))
+            weight[name] = font["OS/2"].usWeightClass
+    assert {weight[f] for f in fonts_of[True]} == {700}, weight
+    assert {weight[f] for f in fonts_of[False]} == {400}, weight
+
+
 def _page_of_field(data: bytes, name: str):
     r = reader(data)
     for index, page in enumerate(r.pages):
