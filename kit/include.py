@@ -143,6 +143,7 @@ def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes
         adopt_fields(pdf, form, new_fields)  # typed text in the embedded form font
     for source in sources.values():
         _graft_structure(pdf, source)
+    _retag_subsets(pdf)
     out = io.BytesIO()
     # qpdf numbers objects in the order it reaches them and derives the file identifier from
     # the content: the same pack gives the same bytes. Streams are written as they are (the new
@@ -275,6 +276,49 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     if annots and "/Tabs" not in target.obj and "/StructTreeRoot" in pdf.Root:
         target.obj.Tabs = pikepdf.Name.S  # PDF/UA: tab order follows the structure
     return fields
+
+
+def _retag_subsets(pdf) -> None:
+    """A subset tag names one subset (PDF/A-2, 6.2.11.5): an organisation's PDF made by the
+    same software as the pack carries fonts with the pack's own tags ("AAAAAA+Name") and other
+    glyphs. Every later font whose tagged name is taken by a different font program gets a
+    tag made from its program's bytes."""
+    import hashlib
+    import re
+
+    import pikepdf
+
+    owner: dict[str, bytes] = {}  # tagged name -> digest of the program that has it
+    renamed = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
+            continue
+        descriptor = obj.get("/FontDescriptor")
+        name = str(obj.get("/BaseFont", ""))
+        if descriptor is None or not re.match(r"^/[A-Z]{6}\+", name):
+            continue
+        program = next((descriptor[k] for k in ("/FontFile2", "/FontFile", "/FontFile3")
+                        if k in descriptor), None)
+        if program is None:
+            continue
+        digest = hashlib.sha256(program.read_raw_bytes()).digest()
+        if owner.setdefault(name, digest) == digest:
+            continue
+        tag = "".join(chr(65 + b % 26) for b in digest[:6])
+        new = f"/{tag}+{name[8:]}"
+        owner[new] = digest
+        renamed[obj.objgen] = (name, new)
+        obj.BaseFont = pikepdf.Name(new)
+        descriptor.FontName = pikepdf.Name(new)
+    if not renamed:
+        return
+    for obj in pdf.objects:  # a composite font is named after its descendant
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+            kids = obj.get("/DescendantFonts") or []
+            kid = kids[0] if len(kids) else None
+            if kid is not None and kid.objgen in renamed:
+                old, new = renamed[kid.objgen]
+                obj.BaseFont = pikepdf.Name(str(obj.BaseFont).replace(old[1:], new[1:], 1))
 
 
 def _add_xobject(page, stream, prefix: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,29 @@ def test_the_logo_on_every_page_is_one_copy_of_its_drawing(example_build):
                  if ref.get_object()["/Subtype"] == "/Form"}
         on_every_page = forms if on_every_page is None else on_every_page & forms
     assert len(on_every_page) == 1  # every header places the same drawing
+
+
+def test_each_font_subset_tag_names_one_subset(example_build):
+    """The organisation's PDF was made with the same fonts and software as the pack, so its
+    subsets came tagged like the pack's own ("AAAAAA+AtkinsonHyperlegibleNext-Bold") with
+    other glyphs: PDF/A wants one tag per distinct subset."""
+    import hashlib
+
+    import pikepdf
+
+    _, result = example_build
+    programs: dict[str, set] = {}
+    with pikepdf.open(io.BytesIO(result.files[f"{KIT}.pdf"])) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/FontDescriptor" in obj:
+                descriptor = obj.FontDescriptor
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile")
+                if program is not None:
+                    programs.setdefault(str(obj.BaseFont), set()).add(
+                        hashlib.sha256(program.read_raw_bytes()).hexdigest())
+                    assert descriptor.FontName == obj.BaseFont
+    assert len([n for n in programs if "Atkinson" in n]) > 4  # the pack's and the form's
+    assert all(len(p) == 1 for p in programs.values()), {n: len(p) for n, p in programs.items()}
 
 
 def test_override_replaces_stock_text_without_touching_stock_files(example_build, tmp_path):
