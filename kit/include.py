@@ -289,12 +289,11 @@ def _retag_subsets(pdf) -> None:
     import pikepdf
 
     owner: dict[str, bytes] = {}  # tagged name -> digest of the program that has it
-    renamed = {}
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
-            continue
-        descriptor = obj.get("/FontDescriptor")
-        name = str(obj.get("/BaseFont", ""))
+    for font in _fonts_in_use(pdf):
+        fonts = [font] + list(font.get("/DescendantFonts") or [])
+        simple = fonts[-1]  # a composite font is named after its descendant
+        descriptor = simple.get("/FontDescriptor")
+        name = str(simple.get("/BaseFont", ""))
         if descriptor is None or not re.match(r"^/[A-Z]{6}\+", name):
             continue
         program = next((descriptor[k] for k in ("/FontFile2", "/FontFile", "/FontFile3")
@@ -304,21 +303,47 @@ def _retag_subsets(pdf) -> None:
         digest = hashlib.sha256(program.read_raw_bytes()).digest()
         if owner.setdefault(name, digest) == digest:
             continue
-        tag = "".join(chr(65 + b % 26) for b in digest[:6])
-        new = f"/{tag}+{name[8:]}"
+        new = f"/{''.join(chr(65 + b % 26) for b in digest[:6])}+{name[8:]}"
         owner[new] = digest
-        renamed[obj.objgen] = (name, new)
-        obj.BaseFont = pikepdf.Name(new)
+        for f in fonts:
+            f.BaseFont = pikepdf.Name(str(f.BaseFont).replace(name[1:], new[1:], 1))
         descriptor.FontName = pikepdf.Name(new)
-    if not renamed:
-        return
-    for obj in pdf.objects:  # a composite font is named after its descendant
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
-            kids = obj.get("/DescendantFonts") or []
-            kid = kids[0] if len(kids) else None
-            if kid is not None and kid.objgen in renamed:
-                old, new = renamed[kid.objgen]
-                obj.BaseFont = pikepdf.Name(str(obj.BaseFont).replace(old[1:], new[1:], 1))
+
+
+def _fonts_in_use(pdf):
+    """Every font the pages' resources name, form XObjects' and annotation appearances'
+    included, each once, in page order (the pack's own come before an included PDF's)."""
+    import pikepdf
+
+    seen: set = set()
+    stack = []
+    for page in reversed(pdf.pages):
+        stack.append(page.obj.get("/Resources"))
+        for annot in reversed(list(page.obj.get("/Annots") or [])):
+            appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+            for kind in ("/N", "/D", "/R"):
+                state = appearance.get(kind) if appearance is not None else None
+                if isinstance(state, pikepdf.Stream):
+                    stack.append(state.get("/Resources"))
+                elif isinstance(state, pikepdf.Dictionary):
+                    stack.extend(s.get("/Resources") for s in state.values()
+                                 if isinstance(s, pikepdf.Stream))
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                continue
+            seen.add(resources.objgen)
+        for font in (resources.get("/Font") or {}).values():
+            if isinstance(font, pikepdf.Dictionary) and font.objgen not in seen:
+                seen.add(font.objgen)
+                yield font
+        for xobject in (resources.get("/XObject") or {}).values():
+            if isinstance(xobject, pikepdf.Stream) and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                stack.append(xobject.get("/Resources"))
 
 
 def _add_xobject(page, stream, prefix: str) -> str:
