@@ -64,11 +64,20 @@ _ACTION_WORDS = {
 
 
 def _is_action(obj) -> bool:
+    """A dictionary a viewer would run as an action: its /S is an action type, whatever other
+    keys it carries (a viewer ignores those), unless it says it is a structure element."""
     from pypdf.generic import DictionaryObject
 
-    return (isinstance(obj, DictionaryObject) and obj.get("/S") in ACTION_TYPES
-            and "/K" not in obj and "/P" not in obj) or (
-        isinstance(obj, DictionaryObject) and obj.get("/Type") == "/Action")
+    return isinstance(obj, DictionaryObject) and (
+        (obj.get("/S") in ACTION_TYPES and obj.get("/Type") != "/StructElem")
+        or obj.get("/Type") == "/Action")
+
+
+def _is_structure_element(obj) -> bool:
+    """A structure element, whose /A holds attributes, not an action."""
+    return obj.get("/Type") == "/StructElem" or (
+        "/Subtype" not in obj and ("/K" in obj or "/P" in obj)
+        and obj.get("/S") not in ACTION_TYPES)
 
 
 def _action_problem(action) -> str | None:
@@ -141,7 +150,7 @@ class _Cleaner:
         if obj.get("/Type") == "/Filespec" and "/EF" in obj:
             del obj[NameObject("/EF")]
             self.note("an embedded file")
-        if "/A" in obj and _is_action(obj["/A"]):
+        if "/A" in obj and not _is_structure_element(obj):  # an action, or nothing to keep
             kept = self.action(obj.raw_get("/A"))
             if kept is None:
                 del obj[NameObject("/A")]

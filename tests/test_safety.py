@@ -131,6 +131,10 @@ def make_hostile_pdf(path: Path, tagged: bool = True) -> None:
     _link(w, page, [360, 10, 400, 30], _action(w, "/Launch", F="/bin/sh",
                                                Win=DictionaryObject({n("/F"): TextStringObject(
                                                    "cmd.exe")})))
+    # actions dressed with a structure element's keys (/P, /K), which a viewer ignores
+    _link(w, page, [10, 100, 50, 120], _action(w, "/Launch", F="calc.exe", P=NumberObject(0)))
+    _link(w, page, [60, 100, 100, 120], _action(w, "/URI", URI="file:///etc/shadow",
+                                                K=NumberObject(0)))
     _link(w, page, [410, 10, 450, 30], None,
           Dest=ArrayObject([page.indirect_reference, n("/Fit")]))
     _link(w, page, [460, 10, 500, 30], _action(w, "/URI", URI="https://example.org/kept"))
