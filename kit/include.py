@@ -633,13 +633,27 @@ def _find_part(tree, title: str):
     return None
 
 
-def _number_tree(node, depth: int = 0) -> dict:
-    """A number tree's entries, flattened."""
+def _number_tree(node, depth: int = 0, seen: set | None = None) -> dict:
+    """A number tree's entries, flattened (each node read once: a node listed twice, or among
+    its own kids, is not read again)."""
     import pikepdf
 
     out = {}
+    seen = set() if seen is None else seen
     if not isinstance(node, pikepdf.Dictionary) or depth > 32:
         return out
+    if node.is_indirect:
+        if node.objgen in seen:
+            return out
+        seen.add(node.objgen)
+    nums = node.get("/Nums")
+    if isinstance(nums, pikepdf.Array):
+        for i in range(0, len(nums) - 1, 2):
+            if isinstance(nums[i], int):
+                out[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids") or []:
+        out.update(_number_tree(kid, depth + 1, seen))
+    return out
     nums = node.get("/Nums")
     if isinstance(nums, pikepdf.Array):
         for i in range(0, len(nums) - 1, 2):

@@ -316,6 +316,36 @@ def test_an_annotation_without_a_rectangle_is_left_out_not_a_crash(org):
     assert not any(f["name"].startswith("consent_") for f in inventory(flat))
 
 
+def test_a_parent_tree_that_lists_itself_is_read_once(org):
+    """A number tree node among its own kids (eight times over) is read once, not followed
+    round and round: the pack is built, with the included page's structure."""
+    import signal
+
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    tree = pdf.Root.StructTreeRoot
+    leaf = pdf.make_indirect(pikepdf.Dictionary(Nums=tree.ParentTree.Nums))
+    loop = pdf.make_indirect(pikepdf.Dictionary())
+    loop.Kids = pikepdf.Array([loop] * 8 + [leaf])
+    tree.ParentTree = loop
+    pdf.save(path)
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+
+    def stop(*_):
+        raise TimeoutError("placing the PDF did not finish")
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert "What you agree to" in " ".join(page_texts(data))
+
+
 def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
     """pypdf passes over a content stream that is not the deflated data it says it is; the
     placing cannot, so the kit names the kit's line listing the file instead of a crash."""
