@@ -23,7 +23,7 @@ from functools import lru_cache
 _MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹"))
 
 
-def visual(text: str, primary: str) -> str:
+def visual(text: str, primary: str, rtl: bool | None = None) -> str:
     """A line of text as characters in drawing order (left to right), for a font that draws
     each character as it is (a form field's appearance): Arabic letters as their contextual
     forms' own code points (Arabic Presentation Forms, lam-alef as its ligature), and the
@@ -55,7 +55,7 @@ def visual(text: str, primary: str) -> str:
                 unit += word[i]
                 i += 1
             units.append(unit)
-    base = 1 if first_strong_rtl(text) else 0
+    base = 1 if (first_strong_rtl(text) if rtl is None else rtl) else 0
     classes = []
     for unit in units:
         kind = unicodedata.bidirectional(unicodedata.normalize("NFKC", unit[0])[:1] or " ")
@@ -273,10 +273,25 @@ def _classes(pieces) -> list[str]:
     out = []
     for text, font, _size in pieces:
         rtl = font in RTL_FONTS
+        if rtl:  # glyph codes: the class of the letters each stands for
+            kinds = []
+            for ch in text:
+                glyph = GLYPHS.get(ord(ch))
+                stands = glyph.text if glyph is not None else ch
+                kinds.append(unicodedata.bidirectional(stands[0]) if stands else "")
+            for k, kind in enumerate(kinds):
+                # a right-to-left font's digits (Arabic-Indic ones too) are numbers, read
+                # left to right, with the separators and signs beside them; all else it
+                # draws is right to left (a comma after a word stays with the word)
+                near = any(kinds[j] in ("EN", "AN") for j in (k - 1, k + 1)
+                           if 0 <= j < len(kinds))
+                out.append("WS" if kind == "WS" else "EN" if kind in ("EN", "AN") else
+                           kind if kind in ("ES", "ET", "CS") and near else "R")
+            continue
         for ch in text:
             if ch == " " or unicodedata.bidirectional(ch) == "WS":
                 out.append("WS")
-            elif rtl or unicodedata.bidirectional(ch) in ("R", "AL"):
+            elif unicodedata.bidirectional(ch) in ("R", "AL"):
                 out.append("R")
             else:
                 kind = unicodedata.bidirectional(ch)

@@ -221,10 +221,10 @@ def resources(doc):
 
 # -- fitting a value into a field ----------------------------------------------------------------
 
-def display_text(value: str, primary: str) -> str:
+def display_text(value: str, primary: str, rtl: bool | None = None) -> str:
     """A row of the value in drawing order: Arabic letters joined, right-to-left runs turned
-    round (`bidi.visual`)."""
-    return bidi.visual(value, primary)
+    round (`bidi.visual`); `rtl` is the whole value's direction (by default the row's own)."""
+    return bidi.visual(value, primary, rtl)
 
 
 @dataclass
@@ -289,7 +289,7 @@ def value_stream(value: str, lines, primary: str, size: float, minimum: float) -
             y = lines.height - 2 - (i + 1) * f.leading + f.leading * 0.25
         if not lines.multiline:
             y = max(y, (lines.height - f.size) / 2)
-        shown = display_text(row, primary)
+        shown = display_text(row, primary, rtl)  # every row in the value's direction
         x = f"{2 + width - font.width(shown, f.size):.2f}" if rtl else "2"
         ops.append(f"BT /{FONT_KEY} {f.size:g} Tf 1 0 0 1 {x} {y:.2f} Tm "
                    f"<{font.encode(shown)}> Tj ET")
@@ -319,9 +319,10 @@ def draw_value(canv, lines, value: str, primary: str, size: float, minimum: floa
         if i < len(f.rows) - 1:
             row += " "  # the rows' words stay apart in the page's text (and its tags)
         if rtl:  # (a trailing space goes to a right-to-left row's left end)
-            fonts.draw_string(canv, lines.width - 2, y, row, primary, f.size, anchor="right")
+            fonts.draw_string(canv, lines.width - 2, y, row, primary, f.size, anchor="right",
+                              rtl=True)
         else:
-            fonts.draw_string(canv, 2, y, row, primary, f.size)
+            fonts.draw_string(canv, 2, y, row, primary, f.size, rtl=False)
     canv.restoreState()
     return f
 

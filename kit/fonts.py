@@ -495,8 +495,10 @@ def _install_glyph_text() -> None:
 
     def _format_text(self, text):
         # the kit makes a ShapedStr only in `arrange` (it never turns ReportLab's shaping on)
-        if not isinstance(text, ShapedStr) or len(text) < 2:
+        if not isinstance(text, ShapedStr) or not text:
             return format_text(self, text)
+        if len(text) == 1:  # (a mark alone, the last of a line, too: its rise set here)
+            return one(self, text)
         return " ".join(one(self, text[i:i + 1]) for i in range(len(text)))
 
     def one(self, glyph):
@@ -525,17 +527,17 @@ def string_width(text: str, font: str, size: float) -> float:
 
 
 def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
-                anchor: str = "left") -> None:
+                anchor: str = "left", rtl: bool | None = None) -> None:
     """canvas.drawString with the fallback chain and right-to-left runs laid out (anchor:
-    left, right or centre); text whose first strong character is right to left reads from
-    the right."""
+    left, right or centre); text whose first strong character is right to left (or, with
+    `rtl`, text said to be) reads from the right."""
     pieces = _pieces(text, font, size)
     width = sum(text_width(t, f, s) for t, f, s in pieces)
     if anchor == "right":
         x -= width
     elif anchor == "centre":
         x -= width / 2
-    texts = arrange(pieces, bool(first_strong_rtl(text)))
+    texts = arrange(pieces, bool(first_strong_rtl(text)) if rtl is None else rtl)
     if texts is None:  # left to right throughout
         for t, f, s in pieces:
             canv.setFont(f, s)

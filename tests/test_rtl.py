@@ -409,3 +409,80 @@ def test_a_right_to_left_paragraph_leaves_its_style_to_the_others():
         assert getattr(arabic.style, "kit_rtl", False)
         assert not getattr(english.style, "kit_rtl", False) and english.style is shared
         assert shared.alignment == alignment
+
+
+def _paragraphs_pdf(texts: list[str]) -> bytes:
+    """Body paragraphs laid out by ReportLab as the layouts do (the fallback installed)."""
+    import io
+
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from kit import content
+    from kit.theme import make_theme
+
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    theme = make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
+    fonts.install()
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build([Paragraph(t, theme.styles["body"]) for t in texts])
+    return buf.getvalue()
+
+
+def test_a_paragraph_ending_in_a_vowel_mark_is_laid_out():
+    """Vowelled text often ends in a mark (a tanwin, a Hebrew point): the last glyph of such
+    a line is a mark alone, raised on its letter, not a crash of the whole build."""
+    import pymupdf
+
+    texts = ["مَرْحَبًا بِكُمْ", "شكرًا لكَ", "תודה לְךָ"]
+    doc = pymupdf.open(stream=_paragraphs_pdf(texts), filetype="pdf")
+    read = squeeze(doc[0].get_text())
+    for text in texts:
+        assert squeeze(_strip_marks(text)) in squeeze(_strip_marks(read)), read
+
+
+def test_arabic_indic_digits_read_left_to_right_in_a_right_to_left_line():
+    """A number is read from its first digit on the left, in Arabic-Indic digits as in
+    European ones: "رقم ١٢٣٤" shows ١٢٣٤, not ٤٣٢١, left of the word."""
+    import pymupdf
+
+    doc = pymupdf.open(stream=_paragraphs_pdf(["رقم ١٢٣٤", "هاتف ٠٧٧٠١٢٣ الآن"]),
+                       filetype="pdf")
+    rows: dict[int, list] = {}  # the page's characters by the line (baseline) they sit on
+    for block in doc[0].get_text("rawdict")["blocks"]:
+        for line in block.get("lines", []):
+            for span in line["spans"]:
+                for c in span["chars"]:
+                    rows.setdefault(round(c["origin"][1]), []).append((c["origin"][0], c["c"]))
+    lines = [chars for _, chars in sorted(rows.items())]
+    assert len(lines) == 2, lines
+    for chars, number in zip(lines, ("١٢٣٤", "٠٧٧٠١٢٣")):
+        shown = "".join(c for _, c in sorted(chars) if c in number)
+        assert shown == number, shown
+    first = lines[0]
+    word = min(x for x, c in first if c == "ر")
+    assert word > max(x for x, c in first if c == "٤")  # the word reads first, on the right
+
+
+def test_every_row_of_a_right_to_left_value_keeps_its_direction(tmp_path):
+    """A field value that starts right to left is right to left on every row, also on a row
+    that starts with a Latin word: "PDF" is then read first, at the row's right end, in the
+    field's appearance and in a flattened copy alike."""
+    import pymupdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kit import content, fields
+    from kit.theme import make_theme
+
+    row = "PDF ملف جديد"
+    arabic = fonts.chain_font(fonts.CHAIN[1], "regular")
+    assert bidi.visual(row, arabic).startswith("PDF")  # on its own, a left-to-right row
+    assert fields.display_text(row, arabic, rtl=True).endswith("PDF")  # in an Arabic value
+    pack = content.load_pack("default", content.Places(content.CONTENT))
+    make_theme("A4", pack.fonts, pack.brand.colours.model_dump(), False)
+    path = tmp_path / "row.pdf"
+    c = Canvas(str(path), pagesize=(400, 80))
+    fonts.draw_string(c, 390, 40, row, pack.fonts.regular, 14, anchor="right", rtl=True)
+    c.save()
+    words = pymupdf.open(path)[0].get_text("words")
+    pdf = next(w for w in words if w[4] == "PDF")
+    assert all(pdf[0] > w[0] for w in words if w[4] != "PDF")  # rightmost
