@@ -238,8 +238,11 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     if drawn:  # a print copy: the fields' appearances, as artifacts, inside the crop box
         content += (f"/Artifact BMC q {left:.3f} {bottom:.3f} {right - left:.3f} "
                     f"{top - bottom:.3f} re W n\n")
+        start = 0
         for appearance, placing in drawn:
-            field_name = _add_xobject(target.obj, pdf.copy_foreign(appearance), "KitField")
+            field_name = _add_xobject(target.obj, pdf.copy_foreign(appearance), "KitField",
+                                      start)
+            start = int(field_name[len("/KitField"):]) + 1
             content += f"q {placing} cm {field_name} Do Q\n"
         content += "Q EMC\n"
     stream = pikepdf.Stream(pdf, b"")
@@ -259,6 +262,8 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     for annot in annots:
         if not annot.is_indirect:
             annot = source.pdf.make_indirect(annot)
+        if annot.objgen in source.annots:  # listed twice, or on two pages: placed once
+            continue
         copy = pdf.copy_foreign(annot)
         _drop(copy, "/StructParent")  # given anew when the structure is grafted
         copy.P = target.obj
@@ -346,8 +351,9 @@ def _fonts_in_use(pdf):
                 stack.append(xobject.get("/Resources"))
 
 
-def _add_xobject(page, stream, prefix: str) -> str:
-    """Name `stream` in the page's XObject resources: the first free prefix0, prefix1, ..."""
+def _add_xobject(page, stream, prefix: str, start: int = 0) -> str:
+    """Name `stream` in the page's XObject resources: the first free prefix0, prefix1, ...
+    from prefix`start` on (a caller naming many counts on from its last)."""
     import pikepdf
 
     if "/Resources" not in page:
@@ -355,11 +361,10 @@ def _add_xobject(page, stream, prefix: str) -> str:
     if "/XObject" not in page.Resources:
         page.Resources.XObject = pikepdf.Dictionary()
     xobjects = page.Resources.XObject
-    n = 0
-    while f"/{prefix}{n}" in xobjects:
-        n += 1
-    xobjects[f"/{prefix}{n}"] = stream
-    return f"/{prefix}{n}"
+    while f"/{prefix}{start}" in xobjects:
+        start += 1
+    xobjects[f"/{prefix}{start}"] = stream
+    return f"/{prefix}{start}"
 
 
 def _nested_forms(pdf, source: _Source, theirs, ours, seen: set) -> None:
@@ -375,9 +380,12 @@ def _nested_forms(pdf, source: _Source, theirs, ours, seen: set) -> None:
         if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
             continue
         seen.add(stream.objgen)
+        copy = ours.Resources.XObject[key]
+        # an image or form that is itself an element's content (/StructParent): its number
+        # is the other file's, and it is not grafted; it is left without one
+        _drop(copy, "/StructParent")
         if stream.get("/Subtype") != "/Form":
             continue
-        copy = ours.Resources.XObject[key]
         if "/StructParents" in stream:
             _drop(copy, "/StructParents")
             if source.tagged:

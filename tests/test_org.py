@@ -346,6 +346,41 @@ def test_a_parent_tree_that_lists_itself_is_read_once(org):
     assert "What you agree to" in " ".join(page_texts(data))
 
 
+def test_a_shared_link_is_placed_once_and_a_stray_struct_parent_is_dropped(org):
+    """A link listed on both pages of an included PDF is one annotation: it is placed once,
+    scaled once. An image whose /StructParent numbers an entry of the other file's ParentTree
+    loses it rather than point at an unrelated entry of the pack's."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    pdf.pages.append(pdf.pages[0])
+    link = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[100, 100, 200, 200],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://x.example"))))
+    pdf.pages[0].obj.Annots.append(link)
+    pdf.pages[1].obj.Annots = pikepdf.Array([link])
+    image = pikepdf.Stream(pdf, b"\xff" * 3, Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Image, Width=1, Height=1, BitsPerComponent=8,
+                           ColorSpace=pikepdf.Name.DeviceRGB, StructParent=0)
+    pdf.pages[0].obj.Resources.XObject = pikepdf.Dictionary(Im9=image)
+    pdf.pages[0].contents_add(pikepdf.Stream(pdf, b"/Artifact BMC q 10 0 0 10 0 0 cm /Im9 Do Q EMC"))
+    pdf.save(path)
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    out = pikepdf.open(io.BytesIO(data))
+    links = [(i, a) for i, page in enumerate(out.pages) for a in page.obj.get("/Annots") or []
+             if "/A" in a and "x.example" in str(a.A.get("/URI", ""))]
+    assert len(links) == 1, links
+    (index, annot), = links
+    scale = float(annot.Rect[2] - annot.Rect[0]) / 100
+    assert 0.3 < scale < 1 and abs(float(annot.Rect[3] - annot.Rect[1]) / 100 - scale) < 1e-3
+    assert out.pages.index(pikepdf.Page(annot.P)) == index
+    images = [o for o in out.objects if isinstance(o, pikepdf.Stream)
+              and o.get("/Subtype") == "/Image" and o.get("/Width") == 1]
+    assert images and not any("/StructParent" in o for o in images)
+
+
 def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
     """pypdf passes over a content stream that is not the deflated data it says it is; the
     placing cannot, so the kit names the kit's line listing the file instead of a crash."""
