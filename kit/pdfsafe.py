@@ -205,8 +205,9 @@ def clean(data: bytes) -> tuple[bytes, list[str]]:
     for obj in list(writer._objects):
         if obj is not None:
             cleaner.walk(obj)
-    if not cleaner.removed:
-        return data, []
+    # the copy is written out even when nothing was removed: what is placed later is then
+    # what this parser read and checked, not the original bytes another parser might read
+    # differently
     for obj in writer._objects:  # actions no longer referred to: emptied, in case
         if obj is not None and _is_action(obj) and _action_problem(obj) is not None:
             obj.clear()

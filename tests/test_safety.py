@@ -221,11 +221,20 @@ def test_untagged_hostile_pdf_is_cleaned_too(tmp_path):
     assert build_pack(again, Options(documents=False)).files["riverside-adoption.pdf"] == data
 
 
-def test_clean_pdf_has_no_warning_and_keeps_its_bytes():
+def test_clean_pdf_has_no_warning_and_is_placed_as_the_cleaner_read_it():
+    """A clean file gives no warning. What is placed is the copy the cleaner wrote (the same
+    pages, text and fields), not the original bytes, which another parser might read
+    otherwise than the one that checked them; and the copy is the same every time."""
+    from pypdf import PdfReader
+
     from kit.pdfsafe import clean
 
     data = CONSENT.read_bytes()
-    assert clean(data) == (data, [])
+    copy, removed = clean(data)
+    assert removed == [] and copy != data and clean(data) == (copy, [])
+    original, cleaned = PdfReader(io.BytesIO(data)), PdfReader(io.BytesIO(copy))
+    assert [p.extract_text() for p in cleaned.pages] == [p.extract_text() for p in original.pages]
+    assert cleaned.get_fields().keys() == original.get_fields().keys()
 
 
 def test_every_family_pack_in_a_batch_is_clean(tmp_path):
