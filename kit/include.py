@@ -126,7 +126,7 @@ def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes
         if key not in sources:
             sources[key] = _Source(pikepdf.open(io.BytesIO(p.pdf.data)), p.pdf.tagged, p.title)
         source = sources[key]
-        new_fields += _place_page(pdf, source, p, forms)
+        new_fields += [(key, w) for w in _place_page(pdf, source, p, forms)]
     if new_fields:
         form = pdf.Root.get("/AcroForm")
         if form is None:
@@ -135,12 +135,12 @@ def place(data: bytes, placements: list[Placement], forms: bool = True) -> bytes
             form = pdf.Root.AcroForm
         if "/Fields" not in form:
             form.Fields = pikepdf.Array()
-        form.Fields.extend(new_fields)
         for source in sources.values():
             _merge_form_resources(pdf, source.pdf)
         from .fields import adopt_fields
 
-        adopt_fields(pdf, form, new_fields)  # typed text in the embedded form font
+        adopt_fields(pdf, form, [w for _, w in new_fields])  # typed text in the form font
+        form.Fields.extend(_fields_of(pdf, form, new_fields))
     for source in sources.values():
         _graft_structure(pdf, source)
     _retag_subsets(pdf)
@@ -349,6 +349,46 @@ def _fonts_in_use(pdf):
             if isinstance(xobject, pikepdf.Stream) and xobject.objgen not in seen:
                 seen.add(xobject.objgen)
                 stack.append(xobject.get("/Resources"))
+
+
+_FIELD_KEYS = ("/FT", "/Ff", "/V", "/DV", "/Opt", "/MaxLen", "/Q")
+"""A field's own entries, which its widgets share when it has several."""
+
+
+def _fields_of(pdf, form, widgets: list) -> list:
+    """The placed widgets as fields. The widgets of one field of an included file (a radio
+    group's buttons, a value shown twice), which placing copied without their parent, become
+    one field again, their parent; a name already taken in the pack (by its own fields, or by
+    another inclusion of the same file) is given a number, so that two fields never share a
+    value by accident."""
+    import pikepdf
+
+    taken = {str(f.get("/T")) for f in form.get("/Fields") or [] if isinstance(f, pikepdf.Dictionary)}
+    groups: dict[tuple, list] = {}
+    for key, widget in widgets:
+        groups.setdefault((key, str(widget.T)), []).append(widget)
+    out = []
+    for (_, name), group in groups.items():
+        unique, n = name, 2
+        while unique in taken:
+            unique, n = f"{name}_{n}", n + 1
+        taken.add(unique)
+        if len(group) == 1:
+            group[0].T = pikepdf.String(unique)
+            out.append(group[0])
+            continue
+        first = group[0]
+        parent = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String(unique),
+                                                      Kids=pikepdf.Array(group)))
+        for k in _FIELD_KEYS + ("/TU", "/DA"):
+            if k in first:
+                parent[k] = first[k]
+        for widget in group:
+            for k in _FIELD_KEYS + ("/T",):
+                _drop(widget, k)
+            widget.Parent = parent
+        out.append(parent)
+    return out
 
 
 def _add_xobject(page, stream, prefix: str, start: int = 0) -> str:

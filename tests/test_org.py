@@ -381,6 +381,50 @@ def test_a_shared_link_is_placed_once_and_a_stray_struct_parent_is_dropped(org):
     assert images and not any("/StructParent" in o for o in images)
 
 
+def test_an_included_radio_group_stays_one_field_and_a_second_inclusion_has_its_own(org):
+    """Placing copies widgets without their parent field: a radio group's buttons become one
+    field again (one value, two buttons), and a second PDF with the same field names gets
+    fields of its own (numbered), not fields that share the first one's values."""
+    import pikepdf
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    page = pdf.pages[0].obj
+    boxes = [a for a in page.Annots if a.get("/FT") == "/Btn"][:2]
+    assert len(boxes) == 2
+    group = pdf.make_indirect(pikepdf.Dictionary(
+        FT=pikepdf.Name.Btn, Ff=1 << 15, T=pikepdf.String("choice"), V=pikepdf.Name.Off,
+        TU=pikepdf.String("Agree or not"), Kids=pikepdf.Array(boxes)))
+    for box in boxes:
+        for key in ("/T", "/FT", "/Ff", "/V", "/TU"):
+            if key in box:
+                del box[key]
+        box.Parent = group
+    gone = {b.objgen for b in boxes}
+    pdf.Root.AcroForm.Fields = pikepdf.Array(
+        [f for f in pdf.Root.AcroForm.Fields if f.objgen not in gone] + [group])
+    pdf.save(path)
+    shutil.copy(path, org / "pdfs" / "second-carer.pdf")  # a second file with the same fields
+    kit = org / "kits" / "riverside-adoption.yaml"
+    text = kit.read_text()
+    line = next(l for l in text.splitlines() if "pdfs/consent-form.pdf" in l)
+    kit.write_text(text.replace(line, line + "\n" + line.replace(
+        "Consent to share information", "Consent for a second carer").replace(
+        "consent-form.pdf", "second-carer.pdf")))
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    out = pikepdf.open(io.BytesIO(data))
+    fields = list(out.Root.AcroForm.Fields)
+    names = [str(f.T) for f in fields]
+    assert len(names) == len(set(names)), sorted(names)
+    radios = [f for f in fields if str(f.T) in ("choice", "choice_2")]
+    assert len(radios) == 2
+    for radio in radios:
+        assert radio.FT == "/Btn" and int(radio.Ff) & (1 << 15) and len(radio.Kids) == 2
+        assert all(kid.Parent.objgen == radio.objgen and "/T" not in kid for kid in radio.Kids)
+    assert "consent_name" in names and "consent_name_2" in names
+
+
 def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
     """pypdf passes over a content stream that is not the deflated data it says it is; the
     placing cannot, so the kit names the kit's line listing the file instead of a crash."""
