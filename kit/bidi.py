@@ -56,12 +56,7 @@ def visual(text: str, primary: str, rtl: bool | None = None) -> str:
                 i += 1
             units.append(unit)
     base = 1 if (first_strong_rtl(text) if rtl is None else rtl) else 0
-    classes = []
-    for unit in units:
-        kind = unicodedata.bidirectional(unicodedata.normalize("NFKC", unit[0])[:1] or " ")
-        classes.append("R" if kind in ("R", "AL") else "L" if kind == "L" else
-                       "EN" if kind in ("EN", "AN") else "WS" if kind == "WS" else
-                       kind if kind in ("ES", "ET", "CS") else "N")
+    classes = [_class_of(unicodedata.normalize("NFKC", unit[0])[:1] or " ") for unit in units]
     levels = _levels(classes, base)
     out = []
     for i in _visual_order(levels):
@@ -294,15 +289,30 @@ def _classes(pieces) -> list[str]:
             elif unicodedata.bidirectional(ch) in ("R", "AL"):
                 out.append("R")
             else:
-                kind = unicodedata.bidirectional(ch)
-                out.append("L" if kind == "L" else "EN" if kind in ("EN", "AN") else
-                           kind if kind in ("ES", "ET", "CS") else "N")
+                out.append(_class_of(ch))
     return out
+
+
+_OPENING, _CLOSING = "([{", ")]}"
+
+
+def _class_of(ch: str) -> str:
+    """The class `_levels` works with of a character drawn as it is: L, R, EN, ES, ET, CS,
+    WS, N, or a bracket that may pair ("BO(" opening, "BC)" closing)."""
+    if ch in _OPENING:
+        return "BO" + ch
+    if ch in _CLOSING:
+        return "BC" + ch
+    kind = unicodedata.bidirectional(ch)
+    return ("R" if kind in ("R", "AL") else "L" if kind == "L" else
+            "EN" if kind in ("EN", "AN") else "WS" if kind == "WS" else
+            kind if kind in ("ES", "ET", "CS") else "N")
 
 
 def _levels(classes: list[str], base: int) -> list[int]:
     """Embedding levels by the Unicode bidi algorithm's rules for text without explicit
-    embeddings: W4, W5, W7 (numbers), N1, N2 (neutrals), I1, I2 and L1 (trailing spaces)."""
+    embeddings: W4, W5, W7 (numbers), N0 (paired brackets), N1, N2 (neutrals), I1, I2 and L1
+    (trailing spaces)."""
     c = list(classes)
     n = len(c)
     for i in range(1, n - 1):  # W4: a separator between two numbers is part of the number
@@ -323,6 +333,7 @@ def _levels(classes: list[str], base: int) -> list[int]:
             strong = c[i]
         elif c[i] == "EN" and strong == "L":
             c[i] = "L"
+    _paired_brackets(c, base)
     i = 0
     while i < n:  # N1, N2: neutrals take the direction around them, else the paragraph's
         if c[i] in ("N", "WS"):
@@ -350,6 +361,40 @@ def _levels(classes: list[str], base: int) -> list[int]:
         i -= 1
         levels[i] = base
     return levels
+
+
+def _paired_brackets(c: list[str], base: int) -> None:
+    """N0 (with BD16): a pair of brackets takes the direction of the text inside it when that
+    is the paragraph's, or the other direction when the text before the pair has it too;
+    otherwise the paragraph's. Brackets that do not pair are neutrals."""
+    embedding = "R" if base else "L"
+    pairs, stack = [], []
+    for i, k in enumerate(c):
+        if k.startswith("BO"):
+            if len(stack) < 63:
+                stack.append((i, _CLOSING[_OPENING.index(k[2])]))
+        elif k.startswith("BC"):
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][1] == k[2]:
+                    pairs.append((stack[depth][0], i))
+                    del stack[depth:]
+                    break
+
+    def strong(k: str) -> str | None:
+        return "L" if k == "L" else "R" if k in ("R", "EN") else None
+
+    for start, end in sorted(pairs):
+        inside = {strong(k) for k in c[start + 1:end]} - {None}
+        if embedding in inside:
+            side = embedding
+        elif inside:  # only the other direction inside: the pair has it if the text before does
+            side = next((strong(k) for k in reversed(c[:start]) if strong(k)), embedding)
+        else:
+            continue
+        c[start] = c[end] = side
+    for i, k in enumerate(c):
+        if k.startswith(("BO", "BC")):
+            c[i] = "N"
 
 
 def _visual_order(levels: list[int]) -> list[int]:

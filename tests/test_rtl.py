@@ -486,3 +486,24 @@ def test_every_row_of_a_right_to_left_value_keeps_its_direction(tmp_path):
     words = pymupdf.open(path)[0].get_text("words")
     pdf = next(w for w in words if w[4] == "PDF")
     assert all(pdf[0] > w[0] for w in words if w[4] != "PDF")  # rightmost
+
+
+def test_brackets_pair_by_the_bidi_rule_for_paired_brackets():
+    """N0: brackets around English words or a number inside a right-to-left line go with what
+    they hold ("رقم الهاتف (Phone) 020 7946" shows 020 7946 (Phone) on the left of the Arabic);
+    brackets around Arabic in an English line stay with the English."""
+    import pymupdf
+
+    texts = ["رقم الهاتف (Phone) 020 7946", "اتصل بـ NHS (111) الآن", "שלום עולם (test) 123",
+             "Welcome (أحمد) to the group"]
+    doc = pymupdf.open(stream=_paragraphs_pdf(texts), filetype="pdf")
+    rows: dict[int, list] = {}
+    for block in doc[0].get_text("rawdict")["blocks"]:
+        for line in block.get("lines", []):
+            for span in line["spans"]:
+                for c in span["chars"]:
+                    rows.setdefault(round(c["origin"][1]), []).append((c["origin"][0], c["c"]))
+    # each line's characters from left to right; a mirrored bracket reads as the one it is
+    drawn = ["".join(c for _, c in sorted(chars)) for _, chars in sorted(rows.items())]
+    assert drawn == ["020 7946 )Phone( فتاهلا مقر", "نآلا NHS (111) ـب لصتا",
+                     "123 )test( םלוע םולש", "Welcome (دمحأ) to the group"], drawn
