@@ -702,11 +702,3 @@ def _number_tree(node, depth: int = 0, seen: set | None = None) -> dict:
     for kid in node.get("/Kids") or []:
         out.update(_number_tree(kid, depth + 1, seen))
     return out
-    nums = node.get("/Nums")
-    if isinstance(nums, pikepdf.Array):
-        for i in range(0, len(nums) - 1, 2):
-            if isinstance(nums[i], int):
-                out[int(nums[i])] = nums[i + 1]
-    for kid in node.get("/Kids") or []:
-        out.update(_number_tree(kid, depth + 1))
-    return out
