@@ -342,9 +342,13 @@ def _fonts_in_use(pdf):
                 continue
             seen.add(resources.objgen)
         for font in (resources.get("/Font") or {}).values():
-            if isinstance(font, pikepdf.Dictionary) and font.objgen not in seen:
+            if not isinstance(font, pikepdf.Dictionary):
+                continue
+            if font.is_indirect:  # (a direct font has no number to know it by)
+                if font.objgen in seen:
+                    continue
                 seen.add(font.objgen)
-                yield font
+            yield font
         for xobject in (resources.get("/XObject") or {}).values():
             if isinstance(xobject, pikepdf.Stream) and xobject.objgen not in seen:
                 seen.add(xobject.objgen)
