@@ -17,6 +17,9 @@ MAX_PDF_BYTES = 30_000_000
 """Largest included PDF accepted."""
 MAX_PDF_PAGES = 60
 """Most pages an included PDF may have."""
+MAX_STRUCTURE_DEPTH = 100
+"""Structure elements nested deeper than this in an included PDF are left out of the pack's
+tree (real documents nest a few dozen at most)."""
 
 
 @dataclass
@@ -570,8 +573,10 @@ def _graft_structure(pdf, source: _Source) -> None:
             return None
         return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=found[0], MCID=mcid, Stm=stream)
 
-    def copy(elem, parent):
+    def copy(elem, parent, depth=0):
         nonlocal next_key
+        if depth > MAX_STRUCTURE_DEPTH:  # deeper than any real document: left out
+            return None
         new = pdf.make_indirect(pikepdf.Dictionary())
         copied[elem.objgen] = new
         for key, value in elem.items():
@@ -581,8 +586,7 @@ def _graft_structure(pdf, source: _Source) -> None:
         pg = elem.get("/Pg")
         if placed(pg) is not None:
             new.Pg = placed(pg)[0]
-        kids = elem.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else ([] if kids is None else [kids])
+        kids = _as_list(elem.get("/K"))
         out = pikepdf.Array()
         for kid in kids:
             if isinstance(kid, int):
@@ -612,7 +616,7 @@ def _graft_structure(pdf, source: _Source) -> None:
                     ref.Pg = new.Pg
                 out.append(ref)
             elif kid.is_indirect and kid.objgen not in copied:
-                child = copy(kid, new)
+                child = copy(kid, new, depth + 1)
                 if child is not None:
                     out.append(child)
         if elem.get("/S") == "/Form" and not len(out):
@@ -620,14 +624,10 @@ def _graft_structure(pdf, source: _Source) -> None:
         new.K = out
         return new
 
-    top = src_tree.get("/K")
-    top = list(top) if isinstance(top, pikepdf.Array) else ([] if top is None else [top])
     roots = []
-    for kid in top:
+    for kid in _as_list(src_tree.get("/K")):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":
-            inner = kid.get("/K")  # its Document becomes the contents of our Part
-            roots += list(inner) if isinstance(inner, pikepdf.Array) else (
-                [] if inner is None else [inner])
+            roots += _as_list(kid.get("/K"))  # its Document becomes the contents of our Part
         else:
             roots.append(kid)
     if not isinstance(part.get("/K"), pikepdf.Array):
@@ -663,6 +663,15 @@ def _graft_structure(pdf, source: _Source) -> None:
         for name, value in theirs.items():
             if name not in our_tree[key]:
                 our_tree[key][name] = bring(value)
+
+
+def _as_list(value) -> list:
+    """A /K-like entry (one item, an array of them, or nothing) as a list."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Array):
+        return list(value)
+    return [] if value is None else [value]
 
 
 def _find_part(tree, title: str):

@@ -425,6 +425,39 @@ def test_an_included_radio_group_stays_one_field_and_a_second_inclusion_has_its_
     assert "consent_name" in names and "consent_name_2" in names
 
 
+def test_an_included_structure_deeper_than_any_document_is_cut_not_followed(org):
+    """Elements nested 150 deep (a real document nests a few dozen) are copied to the limit
+    and no further: the pack builds, its tree stays within the limit."""
+    import pikepdf
+
+    from kit.include import MAX_STRUCTURE_DEPTH
+
+    path = org / "pdfs" / "consent-form.pdf"
+    pdf = pikepdf.open(EXAMPLE / "pdfs" / "consent-form.pdf")
+    top = pdf.Root.StructTreeRoot.K
+    parent = top[0] if isinstance(top, pikepdf.Array) else top
+    for _ in range(150):
+        child = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Div, P=parent, K=pikepdf.Array()))
+        if not isinstance(parent.get("/K"), pikepdf.Array):
+            parent.K = pikepdf.Array([] if parent.get("/K") is None else [parent.K])
+        parent.K.append(child)
+        parent = child
+    pdf.save(path)
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+    out = pikepdf.open(io.BytesIO(data))
+    deepest, stack = 0, [(out.Root.StructTreeRoot, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append((kid, depth + 1))
+    assert 50 < deepest <= MAX_STRUCTURE_DEPTH + 10, deepest
+
+
 def test_an_included_page_whose_content_does_not_decompress_is_a_located_error(org):
     """pypdf passes over a content stream that is not the deflated data it says it is; the
     placing cannot, so the kit names the kit's line listing the file instead of a crash."""
