@@ -84,6 +84,17 @@ def is_rtl_char(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
+                         "\U0001e800-\U0001efff]")
+"""The blocks right-to-left letters are in (a quick test before the exact one)."""
+
+
+def has_rtl(text: str) -> bool:
+    """Whether text has a right-to-left letter (most text has none, and is told quickly)."""
+    return not text.isascii() and bool(_RTL_BLOCKS.search(text)) and any(
+        is_rtl_char(c) for c in text)
+
+
 # -- right-to-left runs as glyphs -------------------------------------------------------------
 #
 # A right-to-left run is shaped by HarfBuzz with all of the font's features (joining forms,
@@ -286,7 +297,7 @@ def _classes(pieces) -> list[str]:
         for ch in text:
             if ch == " " or unicodedata.bidirectional(ch) == "WS":
                 out.append("WS")
-            elif unicodedata.bidirectional(ch) in ("R", "AL"):
+            elif is_rtl_char(ch):
                 out.append("R")
             else:
                 out.append(_class_of(ch))

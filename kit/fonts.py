@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .bidi import RTL_FONTS, arrange, first_strong_rtl, shape_run, text_width
+from .bidi import RTL_FONTS, arrange, first_strong_rtl, has_rtl, shape_run, text_width
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
 
@@ -366,14 +366,7 @@ def _has_rtl(frag) -> bool:
         return any(_has_rtl(f) for f, _ in frag[1:])
     if getattr(frag, "fontName", None) in RTL_FONTS:
         return True
-    text = getattr(frag, "text", "") or ""
-    return not text.isascii() and bool(_RTL_BLOCKS.search(text)) and any(
-        unicodedata.bidirectional(c) in ("R", "AL") for c in text)
-
-
-_RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
-                         "\U0001e800-\U0001efff]")
-"""The blocks right-to-left letters are in (a quick test before the exact one)."""
+    return has_rtl(getattr(frag, "text", "") or "")
 
 
 def _line_pieces(line):
@@ -551,5 +544,3 @@ def draw_string(canv, x: float, y: float, text: str, font: str, size: float,
                 tx.textOut(t)
         canv.drawText(tx)
     canv.setFont(font, size)
-
-

@@ -626,8 +626,9 @@ def tick_list(parent: Node | None = None) -> Node:
 
 def tick_row(ctx: Context, text: str, name: str | None, width: float, style: str = "box-body",
              tooltip: str | None = None, parent: Node | None = None) -> Table:
-    """A tick box beside inline text: an item of the list `parent` (LI > Lbl, holding the
-    box's field, + LBody, holding the text)."""
+    """A tick box beside inline text: an item of the list `parent`. In a print copy LI > Lbl
+    (the box, an artifact) + LBody (the text); where the box is a field, LI > Lbl > Form
+    holding the field and the text (see TickBox)."""
     s = ctx.theme.body_size
     item = Node("LI", parent if parent is not None else tick_list())
     words = para(ctx, text, style, Node("LBody", item))
