@@ -36,7 +36,21 @@ class IncludedPdf:
 
 
 def load_pdf(path: Path) -> IncludedPdf:
-    """Open and check an organisation's PDF; AssetError says what is wrong with it."""
+    """Open and check an organisation's PDF; AssetError says what is wrong with it (and only
+    that: the PDF library's own notes on a damaged file, such as "EOF marker not found", are
+    not printed beside it)."""
+    import logging
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 1)
+    try:
+        return _load_pdf(path)
+    finally:
+        logger.setLevel(level)
+
+
+def _load_pdf(path: Path) -> IncludedPdf:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

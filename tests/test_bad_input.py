@@ -252,3 +252,20 @@ def test_verbose_shows_the_traceback(sample_root):
     (sample_root / DEFAULT_TARGET).write_text("layout: handout\ntitle: [\n")
     with pytest.raises(Exception):
         run(sample_root, "--verbose", "check", "sample")
+
+
+def test_a_damaged_pdf_gives_only_its_located_error_in_a_real_process(sample_root):
+    """Run as a user runs it (a process of its own, no test harness catching log records):
+    the PDF library's own notes on a damaged file ("EOF marker not found") are not printed
+    beside the kit's error."""
+    import subprocess
+    import sys
+
+    prepare("org-pdf-corrupt", sample_root)
+    out_dir = sample_root.parent / "out"
+    done = subprocess.run([sys.executable, str(Path(make_kit.__file__)), "--content", ".",
+                           "build", "sample", "--out", str(out_dir)], cwd=sample_root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (CASES / "org-pdf-corrupt.expected").read_text()
+    assert not out_dir.exists()
