@@ -11,7 +11,9 @@ from layouts.parts import Context
 from .content import Document, Pack
 from .errors import ContentError, Problem
 from .options import Options  # noqa: F401 (kept here for callers of build.Options)
-from .render import BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, render
+from .assemble import Part, assemble, furniture_pdf, starts
+from .render import (BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, OtherParts,
+                     render)
 from .theme import make_theme
 
 MAX_CONTENTS_PASSES = 4
@@ -64,56 +66,58 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         contents_ctx = context(cover, entries)
         contents_ctx.doc_name = "contents"
         story += [DocumentBreak("body")] + _call("contents", cover, contents_ctx)
-        for doc in pack.documents:
-            story += document_story(doc)
-        return story
+        return story + [OtherParts()]
 
     meta = Metadata(title=kit.title, author=brand.name,
                     subject=pack.cover.model.subtitle or kit.title, keywords=list(kit.keywords),
                     language=kit.language, date=kit.edition.issued, tagged=options.tagged)
-    layout_key = _layout_key(pack, options, large)
-    # each document on its own first: its length then tells the pack's contents page where
-    # every document starts, so the pack is right in one pass even after a change
-    own_files: dict[str, bytes] = {}
-    if options.documents:
-        for doc in pack.documents:
-            name = f"{pack.name}/{doc.name}.pdf"
-            key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
-                                      repr(brand), repr(pack.strings), repr(pack.fonts),
-                                      repr(options), large, sorted(prefill.items()))
-            hit = cache and cache.get(name, key)
-            if hit:
-                own_files[name], result.pages[name] = hit
-                _learn_length(layout_key, doc, pack.family, hit[1])
-                continue
-            state = BuildState(front=set(), forms=options.forms, furniture=furniture,
-                               prefill=dict(prefill or {}), tagger=_tagger(kit, options))
+
+    def new_state(front=()) -> BuildState:
+        return BuildState(front=set(front), forms=options.forms, furniture=furniture,
+                          prefill=dict(prefill), tagger=_tagger(kit, options))
+
+    # every document once, as its own file: the pack is assembled from these
+    parts: list[Part] = []
+    for doc in pack.documents:
+        name = f"{pack.name}/{doc.name}.pdf"
+        key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
+                                  repr(brand), repr(pack.strings), repr(pack.fonts),
+                                  repr(options), large, sorted(prefill.items()))
+        part = cache and cache.get(name, key)
+        if not part:
+            state = new_state()
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
                                 subject=doc.model.summary or kit.title,
                                 keywords=list(kit.keywords) + list(doc.model.keywords),
                                 language=kit.language, date=kit.edition.issued,
                                 tagged=options.tagged)
-            own_files[name] = _render(document_story(doc), theme, state, doc_meta, doc)
-            result.pages[name] = state.pages
-            _learn_length(layout_key, doc, pack.family, state.pages)
+            part = Part(name, _render(document_story(doc), theme, state, doc_meta, doc),
+                        state.pages, state.footer_mark, [n for n, _ in state.fields],
+                        list(state.overflow))
             if cache:
-                cache.put(name, key, own_files[name], state.pages)
-    entries = _expected_entries(pack, layout_key) or [
-        Entry(d.model.title, d.model.summary, "0", f"doc-{d.name}") for d in pack.documents]
-    for _ in range(MAX_CONTENTS_PASSES):
-        state = BuildState(front={pack.cover.name, "contents"}, forms=options.forms,
-                           furniture=furniture, prefill=dict(prefill or {}),
-                           tagger=_tagger(kit, options))
-        data = _render(pack_story(entries), theme, state, meta, pack.cover, pack.documents,
-                       place=False)
-        placed = [Entry(e.title, e.summary, state.label(state.starts[d.name]), e.key)
-                  for e, d in zip(entries, pack.documents)]
-        if placed == entries:
-            break
-        entries = placed
-    data = _place(data, state)  # organisation PDFs: once, into the final layout only
-    _remember_layout(pack, layout_key, state)
-    for name, value in dict.fromkeys(state.overflow):
+                cache.put(name, key, part)
+        parts.append(part)
+    # the front (cover and contents) is drawn knowing where every document starts: numbers
+    # count from the first document, which starts a right-hand page in a duplex pack, so they
+    # do not depend on the front's own length
+    begin = starts(0, parts, kit.duplex)
+    entries = [Entry(d.model.title, d.model.summary, str(b - begin[0] + 1), f"doc-{d.name}")
+               for d, b in zip(pack.documents, begin)]
+    state = new_state({pack.cover.name, "contents"})
+    state.targets = {e.key: n for n, e in enumerate(entries)}
+    if state.tagger is not None:
+        state.tagger.titles.update({e.key: e.title for e in entries})
+    front = _render(pack_story(entries), theme, state, meta, pack.cover, place=False)
+    begin = starts(state.pages, parts, kit.duplex)
+    body = begin[0] if begin else state.pages
+    labels: list = []
+    for part, b in zip(parts, begin):
+        labels += [None] * (b - body - len(labels))
+        labels += [str(b - body + i + 1) for i in range(part.pages)]
+    data = assemble(front, parts, furniture_pdf(theme, furniture, labels), kit.duplex,
+                    options.tagged)
+    overflow = [o for part in parts for o in part.overflow]
+    for name, value in dict.fromkeys(overflow):
         message = (f"the value '{value[:40]}{'...' if len(value) > 40 else ''}' does not fit "
                    "its field even at the smallest size; it is cut at the field's edge "
                    "(shorten it)")
@@ -123,9 +127,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         else:
             result.warnings.append(Problem("family values", 0, 0, name, message, "warning"))
     result.files[f"{pack.name}.pdf"] = data
-    result.pages[f"{pack.name}.pdf"] = state.pages
+    result.pages[f"{pack.name}.pdf"] = body + sum(p.pages for p in parts) + labels.count(None)
     if options.forms:
-        names = {name for name, _ in state.fields}
+        names = {n for part in parts for n in part.fields}
         for key in kit.prefill:
             if key not in names:
                 from .validate import _did_you_mean
@@ -133,8 +137,10 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                 result.warnings.append(pack.kit_source.problem(
                     ("prefill", key), f"no form field named '{key}' in this pack"
                                       f"{_did_you_mean(key, names)}", "warning", key=True))
-
-    result.files.update(own_files)
+    if options.documents:
+        for part in parts:
+            result.files[part.name] = part.data
+            result.pages[part.name] = part.pages
     return result
 
 

@@ -80,7 +80,9 @@ def footer_line(canv, state, x: float, y: float, text: str, rest: str) -> None:
             and tagger.once("footer"))
     if real:
         tagger.end_artifact(canv)
-        tagger.begin(canv, Node("P", tagger.part, late=True))
+        node = Node("P", tagger.part, late=True)
+        tagger.begin(canv, node)
+        state.footer_mark = node.kids[-1]  # (page, MCID): an artifact again in a pack
     font, size = canv._fontname, canv._fontsize
     fonts.draw_string(canv, x, y, text, font, size)
     if real:

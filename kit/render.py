@@ -132,6 +132,21 @@ class IncludedPage(Flowable):
                                      self.title))
 
 
+class OtherParts(Flowable):
+    """Stand-in destinations for links to documents the pack assembles after these pages
+    (kit/assemble.py points them at each document's first page)."""
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        from .assemble import TARGET_TOP
+
+        state = self.canv.kit_state
+        for key, n in state.targets.items():
+            self.canv.bookmarkPage(key, fit="FitH", top=TARGET_TOP + n)
+
+
 class BlankPageNotice(Flowable):
     """Zero-size content for a padding page (the notice is drawn as page furniture)."""
 
@@ -165,6 +180,10 @@ class BuildState:
     """Indexes of the padding pages inserted for duplex printing."""
     overflow: list = field(default_factory=list)
     """(field name, value) of pre-filled values too long for their field even when shrunk."""
+    footer_mark: tuple | None = None
+    """(page index, MCID) of the footer line tagged as real content (a document's own file)."""
+    targets: dict = field(default_factory=dict)
+    """Bookmark keys the pages link to that another part of the pack holds: key -> number."""
 
     def start_document(self, canv, marker) -> None:
         page = canv.getPageNumber() - 1
@@ -330,8 +349,7 @@ class KitDocTemplate(BaseDocTemplate):
         return notices.reserve(self.theme, self.state.furniture, 11 * mm + self._small() + 8)
 
     def _small(self) -> float:
-        """Header and footer text size: at least 14 pt in large print."""
-        return 8.5 if not self.theme.large_print else 14
+        return _small(self.theme)
 
     def _furniture(self, canv: Canvas, doc) -> None:
         theme, furn, state = self.theme, self.state.furniture, self.state
@@ -374,8 +392,11 @@ class KitDocTemplate(BaseDocTemplate):
         notices.footer_line(canv, state, x0, base, furn.footer,
                             f"  \u00b7  {furn.website}" if furn.website else "")
         page_index = canv.getPageNumber() - 1
-        canv.setFont(theme.fonts.bold, small)
-        canv.drawRightString(x1, base, f"{furn.page_word} {state.label(page_index)}")
+        # the number is a form of its own, which assembling a pack swaps for the pack's
+        canv.beginForm(page_number_form(page_index))
+        draw_page_number(canv, theme, furn, state.label(page_index))
+        canv.endForm()
+        canv.doForm(page_number_form(page_index))
         canv.restoreState()
         if state.tagger is not None:
             state.tagger.end_artifact(canv)
@@ -384,17 +405,39 @@ class KitDocTemplate(BaseDocTemplate):
             notices.draw_band(canv, theme, furn, state.current, x0, base + small + 8, x1 - x0)
 
     def _blank(self, canv: Canvas, doc) -> None:
-        w, h = self.theme.page_size
-        tagger = self.state.tagger
-        if tagger is not None:
-            tagger.begin_artifact(canv, "Pagination")
-        canv.saveState()
-        canv.setFillColor(self.theme.colour("muted"))
-        fonts.draw_string(canv, w / 2, h / 2, self.state.furniture.blank_text,
-                          self.theme.fonts.italic, self.theme.body_size, anchor="centre")
-        canv.restoreState()
-        if tagger is not None:
-            tagger.end_artifact(canv)
+        draw_blank(canv, self.theme, self.state.furniture, self.state.tagger is not None)
+
+
+def _small(theme) -> float:
+    """Header and footer text size: at least 14 pt in large print."""
+    return 8.5 if not theme.large_print else 14
+
+
+def page_number_form(page_index: int) -> str:
+    """The name of the form XObject that holds a page's number."""
+    return f"kitpage{page_index}"
+
+
+def draw_page_number(canv, theme, furniture: Furniture, label: str) -> None:
+    """The footer's page number, right-aligned at the writing area's right edge."""
+    w, _ = theme.page_size
+    canv.setFillColor(theme.colour("muted"))
+    canv.setFont(theme.fonts.bold, _small(theme))
+    canv.drawRightString(w - theme.margin_x, 11 * mm, f"{furniture.page_word} {label}")
+
+
+def draw_blank(canv, theme, furniture: Furniture, tagged: bool) -> None:
+    """A padding page's notice (duplex printing), an artifact."""
+    w, h = theme.page_size
+    if tagged:
+        canv.addLiteral("/Artifact <</Type /Pagination>> BDC")
+    canv.saveState()
+    canv.setFillColor(theme.colour("muted"))
+    fonts.draw_string(canv, w / 2, h / 2, furniture.blank_text, theme.fonts.italic,
+                      theme.body_size, anchor="centre")
+    canv.restoreState()
+    if tagged:
+        canv.addLiteral("EMC")
 
 
 def _timestamp(date: _dt.date) -> TimeStamp:

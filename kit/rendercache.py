@@ -55,9 +55,11 @@ class RenderCache:
     def key(self, *parts) -> str:
         return hashlib.sha256((self.base + repr(parts)).encode()).hexdigest()
 
-    def get(self, rel: str, key: str) -> tuple[bytes, int] | None:
-        """The bytes and page count of `rel` when it was written with this key and is still
-        there as written; else None."""
+    def get(self, rel: str, key: str):
+        """The document's part (kit/assemble.py) from `rel` when it was written with this key
+        and is still there as written; else None."""
+        from .assemble import Part
+
         entry = self.entries.get(rel)
         if not entry or entry.get("key") != key:
             return None
@@ -73,13 +75,22 @@ class RenderCache:
             return None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             return None
+        mark = entry.get("footer")
+        try:
+            part = Part(rel, data, int(entry.get("pages", 0)),
+                        tuple(int(v) for v in mark) if mark else None,
+                        [str(f) for f in entry.get("fields", [])],
+                        [(str(a), str(b)) for a, b in entry.get("overflow", [])])
+        except (TypeError, ValueError):
+            return None
         self.hits += 1
         self.fresh[rel] = entry
-        return data, int(entry.get("pages", 0))
+        return part
 
-    def put(self, rel: str, key: str, data: bytes, pages: int) -> None:
-        self.fresh[rel] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(),
-                           "pages": pages}
+    def put(self, rel: str, key: str, part) -> None:
+        self.fresh[rel] = {"key": key, "sha256": hashlib.sha256(part.data).hexdigest(),
+                           "pages": part.pages, "footer": part.footer_mark,
+                           "fields": part.fields, "overflow": part.overflow}
 
     def index(self, kept=()) -> bytes:
         """The index to write after the files: this build's documents, and the earlier entries

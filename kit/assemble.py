@@ -1,0 +1,308 @@
+"""Stage 5: assemble the pack from parts rendered once (the front, then every document's own PDF).
+
+Each document is laid out once, as its own file; the pack is those files joined behind the front
+(cover and contents), with qpdf (pikepdf) copying pages rather than ReportLab drawing them a
+second time. Joining keeps what one long layout gave: one structure tree (each part's Part
+element under the pack's Document, its parent tree entries renumbered), one outline, the
+contents page's links to where each document starts, page labels (roman front, arabic body),
+one form with every part's fields, and right-hand starts with padding pages in duplex packs.
+
+What differs between a document's own file and its pages in the pack is made to be swapped:
+- the page number is a form XObject of its own on every page (kit/render.py), replaced by one
+  drawn with the pack's numbering;
+- the footer's own text, real content once in a document's own file (which has no cover to say
+  it), becomes an artifact again, as on every other page of a pack.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+import zlib
+from dataclasses import dataclass, field
+
+TARGET_TOP = 10_000
+"""The front's links to documents go to stand-in destinations (FitH at TARGET_TOP + n), which
+assembly points at the n-th document's first page."""
+
+
+@dataclass
+class Part:
+    """A rendered document, as its own file, with what assembly needs to know of it."""
+
+    name: str
+    data: bytes
+    pages: int
+    footer_mark: tuple | None = None
+    fields: list = field(default_factory=list)
+    overflow: list = field(default_factory=list)
+
+
+def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:
+    """The page index each part starts on in the pack (a right-hand page when duplex)."""
+    out, index = [], front_pages
+    for part in parts:
+        if duplex and index % 2:
+            index += 1
+        out.append(index)
+        index += part.pages
+    return out
+
+
+def furniture_pdf(theme, furniture, pages: list) -> bytes:
+    """One page per entry: a page number (its label) drawn where a page's footer shows it, or,
+    for None, a padding page with its notice."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from .render import PDF_VERSION, draw_blank, draw_page_number
+
+    out = io.BytesIO()
+    canv = Canvas(out, pagesize=theme.page_size, invariant=1, pdfVersion=PDF_VERSION)
+    for label in pages:
+        if label is None:
+            draw_blank(canv, theme, furniture, tagged=True)
+        else:
+            draw_page_number(canv, theme, furniture, label)
+        canv.showPage()
+    canv.save()
+    return out.getvalue()
+
+
+def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
+             tagged: bool) -> bytes:
+    """The pack: `front` (cover and contents, rendered with the pack's metadata), then each
+    part from its first page. `furniture` is furniture_pdf() for the body's pages in order
+    (padding pages included)."""
+    import pikepdf
+
+    from .include import _retag_subsets
+
+    pdf = pikepdf.open(io.BytesIO(front))
+    extra = pikepdf.open(io.BytesIO(furniture))
+    front_pages = len(pdf.pages)
+    begin = starts(front_pages, parts, duplex)
+    body = begin[0] if begin else front_pages
+    tree = pdf.Root.get("/StructTreeRoot") if tagged else None
+    document = tree.K[0] if tree is not None else None
+    nums = list(tree.ParentTree.Nums) if tree is not None else []
+    next_key = int(tree.ParentTreeNextKey) if tree is not None else 0
+    names = {str(f.get("/T")) for f in (pdf.Root.get("/AcroForm") or {}).get("/Fields") or []}
+    first_pages = []
+    for part, start in zip(parts, begin):
+        while len(pdf.pages) < start:  # padding pages before a right-hand start
+            pdf.pages.append(extra.pages[len(pdf.pages) - body])
+        src = pikepdf.open(io.BytesIO(part.data))
+        offset = next_key
+        if tree is not None and part.footer_mark is not None:
+            _footer_as_artifact(src, *part.footer_mark)
+        with warnings.catch_warnings():  # the form's fields are joined below, by hand
+            warnings.filterwarnings("ignore", message="Copying pages")
+            pdf.pages.extend(src.pages)
+        copied = pdf.pages[start:start + len(src.pages)]
+        first_pages.append(copied[0].obj)
+        for i, page in enumerate(copied):
+            number = extra.pages[start + i - body]
+            xobjects = page.Resources.get("/XObject")
+            key = f"/FormXob.kitpage{i}"
+            if xobjects is not None and key in xobjects:
+                xobjects[key] = pdf.copy_foreign(pdf_indirect(extra, number.as_form_xobject()))
+        if tree is not None:
+            their = src.Root.StructTreeRoot
+            for kid in their.K[0].K:
+                kid = pdf.copy_foreign(kid)
+                kid.P = document
+                document.K.append(kid)
+            for page in copied:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots") or []:
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+            theirs = list(their.ParentTree.Nums)
+            for k in range(0, len(theirs) - 1, 2):
+                nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
+            next_key = offset + int(their.ParentTreeNextKey)
+            for key in ("/RoleMap", "/ClassMap"):
+                if key in their:
+                    mine = tree.get(key)
+                    if mine is None:
+                        tree[key] = mine = pikepdf.Dictionary()
+                    for k, v in their[key].items():
+                        if k not in mine:
+                            mine[k] = _bring(pdf, v)
+        _join_outline(pdf, src)
+        _join_form(pdf, src, names)
+    if tree is not None:
+        tree.ParentTree.Nums = pikepdf.Array(nums)
+        tree.ParentTreeNextKey = next_key
+    _point_links(pdf, front_pages, first_pages)
+    if parts:
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r), body, pikepdf.Dictionary(S=pikepdf.Name.D)]))
+    _retag_subsets(pdf)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
+    return out.getvalue()
+
+
+def pdf_indirect(pdf, obj):
+    return obj if obj.is_indirect else pdf.make_indirect(obj)
+
+
+def _bring(pdf, obj):
+    """A value of another PDF in this one (its indirect objects copied, once each)."""
+    import pikepdf
+
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return pdf.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_bring(pdf, v) for v in obj])
+    if isinstance(obj, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _bring(pdf, v) for k, v in obj.items()})
+    return obj
+
+
+def _footer_as_artifact(src, page_index: int, mcid: int) -> None:
+    """The footer line (real content once in the document's own file) as an artifact."""
+    import pikepdf
+
+    page = src.pages[page_index]
+    stream = page.obj.Contents
+    data = stream.read_bytes()
+    mark = f"/P <</MCID {mcid}>> BDC".encode()
+    if data.count(mark) != 1:
+        return
+    stream.write(zlib.compress(data.replace(mark, b"/Artifact <</Type /Pagination>> BDC")),
+                 filter=pikepdf.Name.FlateDecode)
+    tree = src.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    for k in range(0, len(nums) - 1, 2):
+        if int(nums[k]) == int(page.obj.StructParents):
+            owners = nums[k + 1]
+            element = owners[mcid]
+            owners[mcid] = None  # no element owns that MCID now
+            parent = element.P
+            kids = parent.K if isinstance(parent.K, pikepdf.Array) else pikepdf.Array([parent.K])
+            parent.K = pikepdf.Array([k for k in kids if not (
+                isinstance(k, pikepdf.Dictionary) and k.objgen == element.objgen)])
+            return
+
+
+def _outline_items(outlines):
+    item = outlines.get("/First") if outlines is not None else None
+    seen = set()
+    while item is not None and item.objgen not in seen:
+        seen.add(item.objgen)
+        yield item
+        item = item.get("/Next")
+
+
+def _join_outline(pdf, src) -> None:
+    """Put the part's outline entries after the pack's."""
+    theirs = src.Root.get("/Outlines")
+    items = list(_outline_items(theirs))
+    if not items:
+        return
+    import pikepdf
+
+    outlines = pdf.Root.get("/Outlines")
+    if outlines is None:
+        pdf.Root.Outlines = outlines = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=0))
+    copied = [pdf.copy_foreign(item) for item in items]
+    last = outlines.get("/Last")
+    for item in copied:
+        item.Parent = outlines
+    if last is None:
+        outlines.First = copied[0]
+        if "/Prev" in copied[0]:
+            del copied[0].Prev
+    else:
+        last.Next = copied[0]
+        copied[0].Prev = last
+    outlines.Last = copied[-1]
+    outlines.Count = int(outlines.get("/Count", 0)) + int(theirs.get("/Count", len(items)))
+
+
+def _join_form(pdf, src, names: set) -> None:
+    """The part's fields into the pack's form; its form font is the pack's one copy when they
+    are the same program (every part embeds the same one)."""
+    import pikepdf
+
+    theirs = src.Root.get("/AcroForm")
+    if theirs is None or not theirs.get("/Fields"):
+        return
+    form = pdf.Root.get("/AcroForm")
+    if form is None:
+        pdf.Root.AcroForm = form = pdf.copy_foreign(theirs)
+        form.Fields = pikepdf.Array()
+    same: dict = {}
+    mine = form.get("/DR", {}).get("/Font", {})
+    for key, font in (theirs.get("/DR", {}).get("/Font") or {}).items():
+        if key in mine and _same_font(mine[key], font):
+            same[key] = mine[key]
+        elif key not in mine:
+            if "/DR" not in form:
+                form.DR = pikepdf.Dictionary()
+            if "/Font" not in form.DR:
+                form.DR.Font = pikepdf.Dictionary()
+            form.DR.Font[key] = _bring(pdf, font)
+    for f in theirs.Fields:
+        f = pdf.copy_foreign(f)
+        name, n = str(f.get("/T")), 2
+        unique = name
+        while unique in names:
+            unique, n = f"{name}_{n}", n + 1
+        if unique != name:
+            f.T = pikepdf.String(unique)
+        names.add(unique)
+        for widget in [f] + list(f.get("/Kids") or []):
+            _share_fonts(widget, same)
+        form.Fields.append(f)
+
+
+def _same_font(a, b) -> bool:
+    def program(font):
+        for f in [font] + list(font.get("/DescendantFonts") or []):
+            d = f.get("/FontDescriptor")
+            if d is not None and "/FontFile2" in d:
+                return d.FontFile2.read_raw_bytes()
+        return None
+
+    one = program(a)
+    return one is not None and one == program(b) and str(a.get("/BaseFont")) == str(
+        b.get("/BaseFont"))
+
+
+def _share_fonts(widget, same: dict) -> None:
+    """Point a widget's appearance streams at the pack's copy of the form font."""
+    import pikepdf
+
+    ap = widget.get("/AP")
+    if ap is None or not same:
+        return
+    for state in ap.values():
+        streams = [state] if isinstance(state, pikepdf.Stream) else list(
+            state.values()) if isinstance(state, pikepdf.Dictionary) else []
+        for s in streams:
+            fonts = (s.get("/Resources") or {}).get("/Font")
+            if fonts is None:
+                continue
+            for key, font in same.items():
+                if key in fonts:
+                    fonts[key] = font
+
+
+def _point_links(pdf, front_pages: int, first_pages: list) -> None:
+    """The front's links to documents (stand-in destinations) go to where each one starts."""
+    import pikepdf
+
+    for page in pdf.pages[:front_pages]:
+        for annot in page.obj.get("/Annots") or []:
+            dest = annot.get("/Dest")
+            if not isinstance(dest, pikepdf.Array) or len(dest) < 3 or dest[1] != "/FitH":
+                continue
+            n = int(dest[2]) - TARGET_TOP
+            if 0 <= n < len(first_pages):
+                annot.Dest = pikepdf.Array([first_pages[n], pikepdf.Name.XYZ, None, None,
+                                            None])
+
