@@ -111,12 +111,14 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
                 kid = pdf.copy_foreign(kid)
                 kid.P = document
                 document.K.append(kid)
+            moved: set = set()
             for page in copied:
                 if "/StructParents" in page.obj:
                     page.obj.StructParents = int(page.obj.StructParents) + offset
                 for annot in page.obj.get("/Annots") or []:
                     if "/StructParent" in annot:
                         annot.StructParent = int(annot.StructParent) + offset
+                _move_xobject_keys(page.obj.get("/Resources"), offset, moved)
             theirs = list(their.ParentTree.Nums)
             for k in range(0, len(theirs) - 1, 2):
                 nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
@@ -135,6 +137,7 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
         tree.ParentTree.Nums = pikepdf.Array(nums)
         tree.ParentTreeNextKey = next_key
     _point_links(pdf, front_pages, first_pages)
+    _share_resources(pdf)
     if parts:
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r), body, pikepdf.Dictionary(S=pikepdf.Name.D)]))
@@ -142,6 +145,21 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
     return out.getvalue()
+
+
+def _move_xobject_keys(resources, offset: int, moved: set, depth: int = 0) -> None:
+    """Renumber the parent tree keys of drawings that hold marked content of their own (an
+    organisation's PDF placed in a part), each once, however often it is drawn."""
+    if resources is None or depth > 20:
+        return
+    for xobject in (resources.get("/XObject") or {}).values():
+        if not xobject.is_indirect or xobject.objgen in moved:
+            continue
+        moved.add(xobject.objgen)
+        for key in ("/StructParents", "/StructParent"):
+            if key in xobject:
+                xobject[key] = int(xobject[key]) + offset
+        _move_xobject_keys(xobject.get("/Resources"), offset, moved, depth + 1)
 
 
 def pdf_indirect(pdf, obj):
@@ -290,6 +308,68 @@ def _share_fonts(widget, same: dict) -> None:
             for key, font in same.items():
                 if key in fonts:
                     fonts[key] = font
+
+
+def _share_resources(pdf) -> None:
+    """One copy of each font and drawing the parts have alike (a logo, a font subset): every
+    part brought its own."""
+    import hashlib
+
+    import pikepdf
+
+    memo: dict = {}
+
+    def fingerprint(obj) -> bytes:
+        if not isinstance(obj, pikepdf.Object):  # a number or a boolean, as Python has it
+            return repr(obj).encode()
+        key = obj.objgen if obj.is_indirect else None
+        if key is not None:
+            if key in memo:
+                return memo[key]
+            memo[key] = b"cycle"
+        h = hashlib.sha256()
+        if isinstance(obj, pikepdf.Stream):
+            sd = obj.stream_dict
+            resources = sd.get("/Resources")
+            if (sd.get("/Subtype") == "/Form" and isinstance(resources, pikepdf.Dictionary)
+                    and b"Tf" not in obj.read_bytes()):
+                # a drawing without text: the fonts a part lists beside it do not matter
+                sd = pikepdf.Dictionary({k: v for k, v in sd.items() if k != "/Resources"})
+                sd.Resources = pikepdf.Dictionary({k: v for k, v in resources.items()
+                                                   if k != "/Font"})
+            h.update(b"S" + fingerprint(sd) + obj.read_raw_bytes())
+        elif isinstance(obj, pikepdf.Dictionary):
+            for k in sorted(obj.keys()):
+                if k not in ("/Length", "/Parent"):
+                    h.update(k.encode() + fingerprint(obj[k]))
+        elif isinstance(obj, pikepdf.Array):
+            for v in obj:
+                h.update(b"A" + fingerprint(v))
+        else:
+            h.update(obj.unparse())
+        digest = h.digest()
+        if key is not None:
+            memo[key] = digest
+        return digest
+
+    first: dict[tuple, object] = {}
+    done = set()
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            continue
+        for kind in ("/Font", "/XObject"):
+            table = resources.get(kind)
+            if table is None or (table.is_indirect and table.objgen in done):
+                continue
+            if table.is_indirect:
+                done.add(table.objgen)
+            for name, obj in list(table.items()):
+                if not obj.is_indirect or name.startswith("/FormXob.kitpage"):
+                    continue
+                seen = first.setdefault((kind, fingerprint(obj)), obj)
+                if seen.objgen != obj.objgen:
+                    table[name] = seen
 
 
 def _point_links(pdf, front_pages: int, first_pages: list) -> None:

@@ -129,7 +129,6 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
         check_target(store.local_path(), list(places.roots) + [places.kit(kit_name), families])
     store.remove_leftovers()  # what an earlier, killed run left half-written
     store.prepare()
-    _load_memory(store)  # before the workers start, so each of them knows it
     local = store.local_path()
     skip = (families,) + ((local,) if local else ())
     base = fingerprint(places, kit_name, options, skip=skip)
@@ -166,7 +165,6 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
                           "again to build the rest.") from None
     finally:
         bar.close()
-    _save_memory(store)
     for warning in _unused_columns(table, families, pack, places, kit_name, store, summary,
                                    options, language):
         say(str(warning), file=sys.stderr)
@@ -240,37 +238,8 @@ class Interrupted(KeyboardInterrupt):
     """A batch stopped by Ctrl-C; the message says what was written before it."""
 
 
-MEMORY = ".layout-cache.json"
-
-
-def _load_memory(store) -> None:
-    """Page counts an earlier run learnt (see kit/build.py): one layout pass instead of two."""
-    from .build import _PAGES
-
-    try:
-        data = json.loads(store.read(MEMORY) or b"{}")
-    except ValueError:
-        return
-    if isinstance(data, dict):
-        _PAGES.update({k: v for k, v in data.items() if isinstance(v, int)})
-
-
-def _save_memory(store) -> None:
-    """Keep the page counts for the next run (a cache: wrong or missing only costs time)."""
-    from .build import _PAGES
-    from .output import OutputError
-
-    try:
-        store.write({MEMORY: json.dumps(_PAGES, sort_keys=True).encode()})
-    except OutputError:
-        pass
-
-
 def _collect(result, summary: Summary, shown: str, bar) -> None:
-    from .build import _PAGES
-
-    row, ok, messages, pages, entry = result
-    _PAGES.update(pages)  # what the worker learnt about page counts, for the next run
+    row, ok, messages, entry = result
     if ok:
         summary.built.append(row.name)
         summary.entries.append(entry)
@@ -287,11 +256,10 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
     cluster's) and write it with its manifest record and, last, its input stamp; never raises
     for bad input."""
     from . import manifest
-    from .build import _PAGES, build_pack
+    from .build import build_pack
     from .content import load_pack
     from .output import OutputError
 
-    known = dict(_PAGES)
     try:
         pack = load_pack(kit_name, places, family=row.values, language=row.edition)
         result = build_pack(pack, options, prefill=row.values)
@@ -306,12 +274,12 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
         files[f".{row.name}.built"] = manifest.record(entry, key)
         files[f".{row.name}.inputs"] = key.encode()
         store.write(files)
-        return row, True, _row_warnings(pack, row, result), _learnt(known), entry
+        return row, True, _row_warnings(pack, row, result), entry
     except ContentError as exc:
         return row, False, [str(p).replace(": error: ", ": ", 1) for p in exc.problems
-                            if p.severity == "error"], _learnt(known), None
+                            if p.severity == "error"], None
     except OutputError as exc:
-        return row, False, [str(exc)], _learnt(known), None
+        return row, False, [str(exc)], None
 
 
 def _row_warnings(pack, row: Row, result) -> list[str]:
@@ -329,10 +297,3 @@ def _row_warnings(pack, row: Row, result) -> list[str]:
         if w.file == "family values" and w.path in row.values:
             out.append(f"column {w.path}: {w.message}")
     return out
-
-
-def _learnt(known: dict) -> dict:
-    """The page counts this row taught the worker (only those: the memory can be large)."""
-    from .build import _PAGES
-
-    return {k: v for k, v in _PAGES.items() if known.get(k) != v}

@@ -2,6 +2,7 @@
 pack (cover, contents, every document) and each document on its own are returned as bytes."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import layouts
@@ -15,10 +16,6 @@ from .assemble import Part, assemble, furniture_pdf, starts
 from .render import (BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, OtherParts,
                      render)
 from .theme import make_theme
-
-MAX_CONTENTS_PASSES = 4
-"""The contents page is laid out again until its page numbers stop changing."""
-
 
 @dataclass
 class BuildResult:
@@ -84,6 +81,10 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                                   repr(brand), repr(pack.strings), repr(pack.fonts),
                                   repr(options), large, sorted(prefill.items()))
         part = cache and cache.get(name, key)
+        remembered = (doc.name, repr(doc.model), _assets_key(doc), repr(kit), repr(brand),
+                      repr(pack.strings), repr(pack.fonts), repr(options), large,
+                      os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+        part = part or PARTS.get(remembered, prefill)
         if not part:
             state = new_state()
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
@@ -94,8 +95,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
             part = Part(name, _render(document_story(doc), theme, state, doc_meta, doc),
                         state.pages, state.footer_mark, [n for n, _ in state.fields],
                         list(state.overflow))
-            if cache:
-                cache.put(name, key, part)
+            PARTS.put(remembered, prefill, part)
+        if cache:
+            cache.put(name, key, part)
         parts.append(part)
     # the front (cover and contents) is drawn knowing where every document starts: numbers
     # count from the first document, which starts a right-hand page in a duplex pack, so they
@@ -144,107 +146,57 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     return result
 
 
+class PartMemory:
+    """Documents rendered earlier in this process, by what shapes them (their content, kit,
+    brand, words, fonts and options) and the pre-filled values of their own fields: a batch
+    lays each document out once for all the families it does not change, and a warm build
+    only what changed. Bounded in bytes; the oldest go first."""
+
+    def __init__(self, limit: int = 48 * 2**20):
+        from collections import OrderedDict
+
+        self.limit, self.size = limit, 0
+        self.entries: OrderedDict = OrderedDict()
+
+    def _key(self, shaping: tuple) -> str:
+        import hashlib
+
+        return hashlib.sha256(repr(shaping).encode()).hexdigest()
+
+    def get(self, shaping: tuple, prefill: dict):
+        key = self._key(shaping)
+        for values, part in self.entries.get(key, ()):
+            if all(str(prefill.get(n, "")) == v for n, v in values):
+                self.entries.move_to_end(key)
+                return part
+        return None
+
+    def put(self, shaping: tuple, prefill: dict, part) -> None:
+        key = self._key(shaping)
+        values = tuple((n, str(prefill.get(n, ""))) for n in sorted(set(part.fields)))
+        kept = self.entries.setdefault(key, [])
+        kept.insert(0, (values, part))
+        self.size += len(part.data)
+        while len(kept) > 4:
+            self.size -= len(kept.pop()[1].data)
+        while self.size > self.limit and self.entries:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= sum(len(p.data) for _, p in dropped)
+
+
+PARTS = PartMemory()
+
+
 def _assets_key(doc: Document) -> tuple:
-    """What a document's pictures and included PDF are, by name and size (their bytes are in
-    the cache's key of every input file)."""
+    """What a document's pictures and included PDF are, by name, size and content."""
+    import hashlib
+
     assets = tuple(sorted((k, a.kind, a.width, a.height, a.digest)
                           for k, a in doc.assets.items()))
     included = doc.included and (str(doc.included.path), doc.included.pages,
-                                  tuple(doc.included.removed))
+                                  tuple(doc.included.removed),
+                                  hashlib.sha256(doc.included.data).hexdigest())
     return assets, included
-
-
-_PAGES: dict[str, int] = {}
-"""Pages each document took when last laid out, by a hash of everything that shapes it; lets
-the contents page be right the first time (one pass instead of two) in warm and bulk builds."""
-
-
-def load_layout_memory(path) -> None:
-    """Read remembered page counts (from an earlier run) so a cold build needs one pass."""
-    import json
-
-    try:
-        data = {} if path.is_symlink() else json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    if isinstance(data, dict):
-        _PAGES.update({k: v for k, v in data.items() if isinstance(v, int)})
-
-
-def save_layout_memory(path) -> None:
-    """Keep the page counts for the next run (a cache: wrong or missing only costs time)."""
-    import json
-
-    from .output import OutputError, write_files
-
-    try:  # atomically, and never through a link
-        write_files(path.parent, {path.name: json.dumps(_PAGES, sort_keys=True).encode()})
-    except OutputError:
-        pass
-
-
-def _layout_key(pack: Pack, options, large: bool) -> str:
-    import hashlib
-
-    shared = (pack.kit.paper, large, options.forms, pack.kit.duplex, pack.kit.edition,
-              pack.kit.crisis, pack.strings, pack.fonts, pack.brand)
-    return hashlib.sha1(repr(shared).encode()).hexdigest()
-
-
-def _doc_key(layout_key: str, doc, family: dict | None = None) -> str:
-    """What a document's length is remembered by: its content with the family's values (a
-    name in a title) left out, so that every family of a batch finds the page counts the first
-    one left. A family whose value does change a length only costs one more pass."""
-    import hashlib
-
-    body = repr(doc.model) + (repr(doc.included.pages) if doc.included else "")
-    values = {str(v) for v in (family or {}).values() if v is not None and len(str(v)) > 1}
-    for value in sorted(values, key=lambda v: (-len(v), v)):
-        for form in (repr(value)[1:-1], value):
-            body = body.replace(form, "\0family\0")
-    return hashlib.sha1((layout_key + doc.name + body).encode()).hexdigest()
-
-
-def _expected_entries(pack: Pack, layout_key: str) -> list | None:
-    """The contents as they will come out, when every document's length is known."""
-    front_key = _doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)
-    # a cover that changed (a family's name on it) almost always keeps its length
-    front = _PAGES.get(front_key, _PAGES.get(f"{layout_key}-front{len(pack.documents)}"))
-    if front is None:
-        return None
-    index = first = front
-    entries = []
-    for n, doc in enumerate(pack.documents):
-        pages = _PAGES.get(_doc_key(layout_key, doc, pack.family))
-        if pages is None:
-            return None
-        if pack.kit.duplex and index % 2:
-            index += 1  # a padding page puts the document on a right-hand page
-        if n == 0:
-            first = index
-        entries.append(Entry(doc.model.title, doc.model.summary, str(index - first + 1),
-                             f"doc-{doc.name}"))
-        index += pages
-    return entries
-
-
-def _learn_length(layout_key: str, doc: Document, family: dict, pages: int) -> None:
-    """A document's length from its own file, for the pack's contents (unless the pack itself
-    has measured it: a document can differ by a page where the pack's furniture differs)."""
-    _PAGES.setdefault(_doc_key(layout_key, doc, family), pages)
-
-
-def _remember_layout(pack: Pack, layout_key: str, state) -> None:
-    starts = [state.starts[d.name] for d in pack.documents] + [state.pages]
-    _PAGES[_doc_key(layout_key + f"front{len(pack.documents)}", pack.cover, pack.family)] = \
-        starts[0]
-    _PAGES[f"{layout_key}-front{len(pack.documents)}"] = starts[0]
-    for doc, start, end in zip(pack.documents, starts, starts[1:]):
-        if end - 1 in state.blanks:
-            end -= 1
-        _PAGES[_doc_key(layout_key, doc, pack.family)] = end - start
-    if len(_PAGES) > 10_000:  # a bulk run of many different families: start afresh
-        _PAGES.clear()
 
 
 def _tagger(kit, options):

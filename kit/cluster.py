@@ -62,7 +62,7 @@ def run_rows(job, todo, address: str):
                     raise
                 yield (rows[future.key], False,
                        ["every worker that tried to build this pack died; nothing of it was "
-                        "written"], {}, None)
+                        "written"], None)
     except BaseException as exc:  # an interrupt (or a bug): stop the cluster's work on it
         if isinstance(exc, KeyboardInterrupt):
             import logging
@@ -98,16 +98,16 @@ def build_on_worker(job, row, key: str):
             _READY[job.base] = _prepare(job)
         problem = _READY[job.base]
         if problem:
-            return row, False, [problem], {}, None
+            return row, False, [problem], None
         return _build_row(job.places, job.kit_name, row, job.options, job.store, key)
 
 
 def _prepare(job) -> str | None:
-    """Check that this worker sees what the submitting machine saw, and give it the page
-    counts earlier runs learnt; the reason it cannot build, or None."""
+    """Check that this worker sees what the submitting machine saw; the reason it cannot
+    build, or None."""
     import socket
 
-    from .batch import _load_memory, fingerprint
+    from .batch import fingerprint
 
     try:
         mine = fingerprint(job.places, job.kit_name, job.options, skip=job.skip)
@@ -117,5 +117,4 @@ def _prepare(job) -> str | None:
         return (f"worker on {socket.gethostname()} sees a different engine, content or "
                 f"organisation folder at {', '.join(str(r) for r in job.places.roots)} than "
                 "the machine that started the batch; its packs would differ, so it built none")
-    _load_memory(job.store)
     return None

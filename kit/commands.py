@@ -47,13 +47,11 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
         for rel, entry in same["files"].items():
             say(f"unchanged {Path(out_dir) / rel} ({page_count(entry['pages'])})")
         return []
-    from .build import build_pack, load_layout_memory, save_layout_memory
+    from .build import build_pack
 
     packs = editions(places, kit_name, language)
     check_target(out_dir, places.roots + [places.kit(kit_name)])
     remove_leftovers(out_dir)  # what an earlier, killed run left half-written
-    memory = out_dir / ".layout-cache.json"
-    load_layout_memory(memory)
     cache = None
     if options.documents:  # documents' own files that nothing changed are taken as they are
         from .rendercache import INDEX, RenderCache
@@ -70,7 +68,6 @@ def build(places, kit_name: str, out_dir: Path, options: Options, say=print,
     files = {name: data for result in results for name, data in result.files.items()}
     pages = {name: n for result in results for name, n in result.pages.items()}
     written = write_files(out_dir, files, record="build")
-    save_layout_memory(memory)
     if options.documents:  # documents this tool wrote for the kit before that it no longer has
         folders = tuple(f"{pack.name}/" for pack in packs)
         remove_written(out_dir, {rel for rel in written_before(out_dir, "build")
