@@ -144,7 +144,9 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
     _retag_subsets(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
-    return out.getvalue()
+    from .render import _content_id
+
+    return _content_id(out.getvalue())  # both halves of /ID from the pack's own content
 
 
 def _move_xobject_keys(resources, offset: int, moved: set, depth: int = 0) -> None:

@@ -19,6 +19,17 @@ def pytest_addoption(parser):
                      help="write the golden page images anew (review the diff before committing)")
 
 
+@pytest.fixture(autouse=True)
+def nothing_remembered():
+    """Each test starts as a new process does, with no rendered documents remembered (a test
+    that patches the engine must not leave documents made under its patch to the next)."""
+    import kit.build
+
+    kit.build.PARTS = kit.build.PartMemory()
+    yield
+    kit.build.PARTS = kit.build.PartMemory()
+
+
 @pytest.fixture
 def sample_root(tmp_path) -> Path:
     """A private copy of the sample content tree, safe to break."""

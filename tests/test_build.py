@@ -39,6 +39,36 @@ def test_same_inputs_give_identical_bytes_in_separate_processes(tmp_path):
     assert outs[0] == outs[1]
 
 
+def test_a_pack_from_remembered_documents_equals_one_built_from_nothing(sample_root,
+                                                                          monkeypatch):
+    """In one process a document already rendered is not laid out again: a new cover costs
+    the cover and contents only, and the pack assembled from what was remembered has the
+    bytes of a pack built from nothing."""
+    import kit.build
+
+    monkeypatch.setattr(kit.build, "PARTS", kit.build.PartMemory())
+    titles = []
+    real = kit.build.render
+    monkeypatch.setattr(kit.build, "render", lambda story, theme, state, meta: (
+        titles.append(meta.title), real(story, theme, state, meta))[1])
+    first = build("sample", sample_root, documents=False).files["sample.pdf"]
+    assert len(titles) == 6  # five documents, then the front
+    cover = sample_root / "en" / "documents" / "cover.yaml"
+    text = cover.read_text()
+    cover.write_text(text.replace("title: ", "title: Another ", 1))
+    titles.clear()
+    other = build("sample", sample_root, documents=False).files["sample.pdf"]
+    assert len(titles) == 1 and other != first
+    cover.write_text(text)
+    titles.clear()
+    again = build("sample", sample_root, documents=False).files["sample.pdf"]
+    assert len(titles) == 1 and again == first
+    monkeypatch.setattr(kit.build, "PARTS", kit.build.PartMemory())
+    titles.clear()
+    assert build("sample", sample_root, documents=False).files["sample.pdf"] == first
+    assert len(titles) == 6
+
+
 def test_file_id_comes_from_the_content(sample_root):
     from conftest import reader
 
