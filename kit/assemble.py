@@ -35,6 +35,12 @@ class Part:
     footer_mark: tuple | None = None
     fields: list = field(default_factory=list)
     overflow: list = field(default_factory=list)
+    fillable: dict = field(default_factory=dict)
+    """Its fields' geometry by name (see render.BuildState.fillable), for `fill`."""
+    digests: dict = field(default_factory=dict, repr=False, compare=False)
+    """What its fonts and drawings are (see _fingerprint), worked out once."""
+    artifact_footer: bytes | None = field(default=None, repr=False, compare=False)
+    """Its footer page's content with the footer line an artifact, compressed, made once."""
 
 
 def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:
@@ -67,11 +73,77 @@ def furniture_pdf(theme, furniture, pages: list) -> bytes:
     return out.getvalue()
 
 
+def fill(pdf, part: Part, values: dict) -> list:
+    """Set the values of a part's fields that were left empty when it was rendered (a
+    family's row in a batch: no layout depends on them, so the rendered part serves every
+    family). A text field's appearance is drawn as rendering draws it (fields.value_stream); a
+    checkbox is ticked or not. The (name, value) pairs that do not fit even when shrunk."""
+    import pikepdf
+
+    wanted = {n: v for n, v in values.items() if n in part.fillable}
+    form = pdf.Root.get("/AcroForm")
+    if not wanted or form is None:
+        return []
+    from types import SimpleNamespace
+
+    from reportlab.lib.colors import Color
+
+    from . import bidi, fields
+    from .render import TICKED
+
+    overflow = []
+    for f in form.get("/Fields") or []:
+        name = str(f.get("/T"))
+        if name not in wanted:
+            continue
+        value, spec = str(wanted[name] if wanted[name] is not None else ""), part.fillable[name]
+        if spec.get("box"):
+            states = [k for k in f.AP.N.keys() if k != "/Off"]
+            on = value.strip().lower() in TICKED and states
+            f.V = f.AS = pikepdf.Name(states[0] if on else "/Off")
+            continue
+        if not value:
+            continue
+        lines = SimpleNamespace(width=spec["width"], height=spec["height"], gap=spec["gap"],
+                                multiline=spec["multiline"], text_colour=Color(*spec["rgb"]),
+                                colour=None)
+        text, fitted = fields.value_stream(value, lines, spec["font"], spec["size"], spec["min"])
+        if not fitted.fits:
+            overflow.append((name, value))
+        ap = f.AP.N
+        content = ap.read_bytes().decode("latin-1")
+        ap.write((content[:content.rfind("Q")] + text + "\nQ\nEMC\n").encode("latin-1"))
+        f.V = f.DV = pikepdf.String(value)
+        if bidi.first_strong_rtl(value):  # a viewer drawing the value anew sets it right
+            f.Q = 2
+    return overflow
+
+
+def filled(part: Part, values: dict) -> tuple[bytes, list]:
+    """A part's own file with `values` set (fill), and what did not fit."""
+    import pikepdf
+
+    if not any(n in part.fillable for n in values):
+        return part.data, []
+    pdf = pikepdf.open(io.BytesIO(part.data))
+    overflow = fill(pdf, part, values)
+    return _save(pdf), overflow
+
+
+def _save(pdf) -> bytes:
+    from .render import _content_id
+
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
+    return _content_id(out.getvalue())  # both halves of /ID from the file's own content
+
+
 def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
-             tagged: bool) -> bytes:
+             tagged: bool, values: dict | None = None, overflow: list | None = None) -> bytes:
     """The pack: `front` (cover and contents, rendered with the pack's metadata), then each
     part from its first page. `furniture` is furniture_pdf() for the body's pages in order
-    (padding pages included)."""
+    (padding pages included). `values` are field values to set (fill); what does not fit is
+    added to `overflow`."""
     import pikepdf
 
     from .include import _retag_subsets
@@ -87,13 +159,18 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
     next_key = int(tree.ParentTreeNextKey) if tree is not None else 0
     names = {str(f.get("/T")) for f in (pdf.Root.get("/AcroForm") or {}).get("/Fields") or []}
     first_pages = []
+    known: dict = {}  # digests of the parts' fonts and drawings, by their copies' numbers
     for part, start in zip(parts, begin):
         while len(pdf.pages) < start:  # padding pages before a right-hand start
             pdf.pages.append(extra.pages[len(pdf.pages) - body])
         src = pikepdf.open(io.BytesIO(part.data))
+        if values:
+            found = fill(src, part, values)
+            if overflow is not None:
+                overflow += found
         offset = next_key
         if tree is not None and part.footer_mark is not None:
-            _footer_as_artifact(src, *part.footer_mark)
+            _footer_as_artifact(src, part)
         with warnings.catch_warnings():  # the form's fields are joined below, by hand
             warnings.filterwarnings("ignore", message="Copying pages")
             pdf.pages.extend(src.pages)
@@ -133,20 +210,17 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
                             mine[k] = _bring(pdf, v)
         _join_outline(pdf, src)
         _join_form(pdf, src, names)
+        _learn_digests(pdf, src, part, known)
     if tree is not None:
         tree.ParentTree.Nums = pikepdf.Array(nums)
         tree.ParentTreeNextKey = next_key
     _point_links(pdf, front_pages, first_pages)
-    _share_resources(pdf)
+    _share_resources(pdf, known)
     if parts:
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r), body, pikepdf.Dictionary(S=pikepdf.Name.D)]))
     _retag_subsets(pdf)
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=False)
-    from .render import _content_id
-
-    return _content_id(out.getvalue())  # both halves of /ID from the pack's own content
+    return _save(pdf)
 
 
 def _move_xobject_keys(resources, offset: int, moved: set, depth: int = 0) -> None:
@@ -181,18 +255,21 @@ def _bring(pdf, obj):
     return obj
 
 
-def _footer_as_artifact(src, page_index: int, mcid: int) -> None:
+def _footer_as_artifact(src, part: Part) -> None:
     """The footer line (real content once in the document's own file) as an artifact."""
     import pikepdf
 
+    page_index, mcid = part.footer_mark
     page = src.pages[page_index]
     stream = page.obj.Contents
-    data = stream.read_bytes()
-    mark = f"/P <</MCID {mcid}>> BDC".encode()
-    if data.count(mark) != 1:
-        return
-    stream.write(zlib.compress(data.replace(mark, b"/Artifact <</Type /Pagination>> BDC")),
-                 filter=pikepdf.Name.FlateDecode)
+    if part.artifact_footer is None:
+        data = stream.read_bytes()
+        mark = f"/P <</MCID {mcid}>> BDC".encode()
+        if data.count(mark) != 1:
+            return
+        part.artifact_footer = zlib.compress(
+            data.replace(mark, b"/Artifact <</Type /Pagination>> BDC"))
+    stream.write(part.artifact_footer, filter=pikepdf.Name.FlateDecode)
     tree = src.Root.StructTreeRoot
     nums = tree.ParentTree.Nums
     for k in range(0, len(nums) - 1, 2):
@@ -312,47 +389,73 @@ def _share_fonts(widget, same: dict) -> None:
                     fonts[key] = font
 
 
-def _share_resources(pdf) -> None:
-    """One copy of each font and drawing the parts have alike (a logo, a font subset): every
-    part brought its own."""
+def _fingerprint(obj, memo: dict) -> bytes:
+    """A digest of what an object is (its indirect objects followed), memoised by object
+    number in `memo` (one per PDF)."""
     import hashlib
 
     import pikepdf
 
-    memo: dict = {}
+    if not isinstance(obj, pikepdf.Object):  # a number or a boolean, as Python has it
+        return repr(obj).encode()
+    key = obj.objgen if obj.is_indirect else None
+    if key is not None:
+        if key in memo:
+            return memo[key]
+        memo[key] = b"cycle"
+    h = hashlib.sha256()
+    if isinstance(obj, pikepdf.Stream):
+        sd = obj.stream_dict
+        resources = sd.get("/Resources")
+        if (sd.get("/Subtype") == "/Form" and isinstance(resources, pikepdf.Dictionary)
+                and b"Tf" not in obj.read_bytes()):
+            # a drawing without text: the fonts a part lists beside it do not matter
+            sd = pikepdf.Dictionary({k: v for k, v in sd.items() if k != "/Resources"})
+            sd.Resources = pikepdf.Dictionary({k: v for k, v in resources.items()
+                                               if k != "/Font"})
+        h.update(b"S" + _fingerprint(sd, memo) + obj.read_raw_bytes())
+    elif isinstance(obj, pikepdf.Dictionary):
+        for k in sorted(obj.keys()):
+            if k not in ("/Length", "/Parent"):
+                h.update(k.encode() + _fingerprint(obj[k], memo))
+    elif isinstance(obj, pikepdf.Array):
+        for v in obj:
+            h.update(b"A" + _fingerprint(v, memo))
+    else:
+        h.update(obj.unparse())
+    digest = h.digest()
+    if key is not None:
+        memo[key] = digest
+    return digest
 
-    def fingerprint(obj) -> bytes:
-        if not isinstance(obj, pikepdf.Object):  # a number or a boolean, as Python has it
-            return repr(obj).encode()
-        key = obj.objgen if obj.is_indirect else None
-        if key is not None:
-            if key in memo:
-                return memo[key]
-            memo[key] = b"cycle"
-        h = hashlib.sha256()
-        if isinstance(obj, pikepdf.Stream):
-            sd = obj.stream_dict
-            resources = sd.get("/Resources")
-            if (sd.get("/Subtype") == "/Form" and isinstance(resources, pikepdf.Dictionary)
-                    and b"Tf" not in obj.read_bytes()):
-                # a drawing without text: the fonts a part lists beside it do not matter
-                sd = pikepdf.Dictionary({k: v for k, v in sd.items() if k != "/Resources"})
-                sd.Resources = pikepdf.Dictionary({k: v for k, v in resources.items()
-                                                   if k != "/Font"})
-            h.update(b"S" + fingerprint(sd) + obj.read_raw_bytes())
-        elif isinstance(obj, pikepdf.Dictionary):
-            for k in sorted(obj.keys()):
-                if k not in ("/Length", "/Parent"):
-                    h.update(k.encode() + fingerprint(obj[k]))
-        elif isinstance(obj, pikepdf.Array):
-            for v in obj:
-                h.update(b"A" + fingerprint(v))
-        else:
-            h.update(obj.unparse())
-        digest = h.digest()
-        if key is not None:
-            memo[key] = digest
-        return digest
+
+def _shared_kinds(page):
+    """(kind, name, object) of a page's fonts and drawings that parts may have alike."""
+    resources = page.get("/Resources")
+    for kind in ("/Font", "/XObject"):
+        table = resources.get(kind) if resources is not None else None
+        for name, obj in (table.items() if table is not None else ()):
+            if obj.is_indirect and not name.startswith("/FormXob.kitpage"):
+                yield kind, name, obj
+
+
+def _learn_digests(pdf, src, part: Part, memo: dict) -> None:
+    """The digests of a part's fonts and drawings (worked out once per part, which a batch
+    reuses for every family), for the copies of them in the pack."""
+    seen = set()
+    for page in src.pages:
+        for kind, name, obj in _shared_kinds(page.obj):
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+            memo[pdf.copy_foreign(obj).objgen] = _fingerprint(obj, part.digests)
+
+
+def _share_resources(pdf, memo: dict) -> None:
+    """One copy of each font and drawing the parts have alike (a logo, a font subset): every
+    part brought its own."""
+    def fingerprint(obj):
+        return _fingerprint(obj, memo)
 
     first: dict[tuple, object] = {}
     done = set()

@@ -12,7 +12,7 @@ from layouts.parts import Context
 from .content import Document, Pack
 from .errors import ContentError, Problem
 from .options import Options  # noqa: F401 (kept here for callers of build.Options)
-from .assemble import Part, assemble, furniture_pdf, starts
+from .assemble import Part, assemble, filled, furniture_pdf, starts
 from .render import (BuildState, DocumentBreak, Furniture, IncludedPage, Metadata, OtherParts,
                      render)
 from .theme import make_theme
@@ -46,7 +46,14 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         from .largeprint import small_included
 
         result.warnings += small_included(pack, theme)
-    prefill = {**kit.prefill, **(prefill or {})}
+    row = dict(prefill or {})
+    prefill = {**kit.prefill, **row}
+    # a family's values are set in the fields after rendering (no layout depends on them), so
+    # one rendering of a document serves every family; a print copy prints them on the page
+    late = row if options.forms else {}
+    drawn = {k: v for k, v in prefill.items() if k not in late}
+    if late:  # a document's own file on disk is a family's, filled in: not a rendering to reuse
+        cache = None
 
     def context(doc: Document, contents=()) -> Context:
         return Context(theme=theme, brand=brand, kit=kit, strings=pack.strings,
@@ -71,7 +78,8 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
 
     def new_state(front=()) -> BuildState:
         return BuildState(front=set(front), forms=options.forms, furniture=furniture,
-                          prefill=dict(prefill), tagger=_tagger(kit, options))
+                          prefill=dict(drawn), tagger=_tagger(kit, options),
+                          withheld=frozenset(late))
 
     # every document once, as its own file: the pack is assembled from these
     parts: list[Part] = []
@@ -79,12 +87,12 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         name = f"{pack.name}/{doc.name}.pdf"
         key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
                                   repr(brand), repr(pack.strings), repr(pack.fonts),
-                                  repr(options), large, sorted(prefill.items()))
+                                  repr(options), large, sorted(drawn.items()), sorted(late))
         part = cache and cache.get(name, key)
         remembered = (doc.name, repr(doc.model), _assets_key(doc), repr(kit), repr(brand),
                       repr(pack.strings), repr(pack.fonts), repr(options), large,
-                      os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-        part = part or PARTS.get(remembered, prefill)
+                      os.environ.get("SOURCE_DATE_EPOCH", "").strip(), tuple(sorted(late)))
+        part = part or PARTS.get(remembered, drawn)
         if not part:
             state = new_state()
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
@@ -94,8 +102,8 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                                 tagged=options.tagged)
             part = Part(name, _render(document_story(doc), theme, state, doc_meta, doc),
                         state.pages, state.footer_mark, [n for n, _ in state.fields],
-                        list(state.overflow))
-            PARTS.put(remembered, prefill, part)
+                        list(state.overflow), dict(state.fillable))
+            PARTS.put(remembered, drawn, part)
         if cache:
             cache.put(name, key, part)
         parts.append(part)
@@ -116,14 +124,19 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     for part, b in zip(parts, begin):
         labels += [None] * (b - body - len(labels))
         labels += [str(b - body + i + 1) for i in range(part.pages)]
-    data = assemble(front, parts, furniture_pdf(theme, furniture, labels), kit.duplex,
-                    options.tagged)
     overflow = [o for part in parts for o in part.overflow]
+    data = assemble(front, parts, furniture_pdf(theme, furniture, labels), kit.duplex,
+                    options.tagged, late, overflow)
+    own = {}
+    if options.documents:
+        for part in parts:
+            own[part.name], found = filled(part, late)
+            overflow += found
     for name, value in dict.fromkeys(overflow):
         message = (f"the value '{value[:40]}{'...' if len(value) > 40 else ''}' does not fit "
                    "its field even at the smallest size; it is cut at the field's edge "
                    "(shorten it)")
-        if name in kit.prefill:
+        if name in kit.prefill and name not in row:
             result.warnings.append(pack.kit_source.problem(("prefill", name), message,
                                                            "warning"))
         else:
@@ -141,7 +154,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                                       f"{_did_you_mean(key, names)}", "warning", key=True))
     if options.documents:
         for part in parts:
-            result.files[part.name] = part.data
+            result.files[part.name] = own[part.name]
             result.pages[part.name] = part.pages
     return result
 

@@ -317,8 +317,22 @@ def runs(text: str, primary: str, style: str | None = None) -> list[tuple[str, s
     return result
 
 
+_UNCOVERED: dict = {}
+"""uncovered() by its arguments: a batch checks the same content for every family."""
+
+
 def uncovered(text: str, primary: str) -> list[str]:
     """Characters of `text` that neither the font `primary` nor any chain font draws."""
+    key = (text, primary, tuple(fb.key for fb in CHAIN))
+    found = _UNCOVERED.get(key)
+    if found is None:
+        if len(_UNCOVERED) > 50_000:
+            _UNCOVERED.clear()
+        found = _UNCOVERED[key] = tuple(_uncovered(text, primary))
+    return list(found)
+
+
+def _uncovered(text: str, primary: str) -> list[str]:
     bad = []
     cov = font_coverage(primary)
     for cluster in _clusters(unicodedata.normalize("NFC", text)):

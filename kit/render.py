@@ -182,6 +182,12 @@ class BuildState:
     """(field name, value) of pre-filled values too long for their field even when shrunk."""
     footer_mark: tuple | None = None
     """(page index, MCID) of the footer line tagged as real content (a document's own file)."""
+    withheld: frozenset = frozenset()
+    """Fields left empty here whatever their content says: their values are set afterwards
+    (kit/assemble.py: fill)."""
+    fillable: dict = field(default_factory=dict)
+    """Each text field's geometry and each checkbox, by name, for values set after rendering
+    (kit/assemble.py: fill)."""
     targets: dict = field(default_factory=dict)
     """Bookmark keys the pages link to that another part of the pack holds: key -> number."""
 
@@ -219,6 +225,7 @@ class BuildState:
         if not self.forms:
             return False
         self.fields.append((box.name, canv.getPageNumber() - 1))
+        self.fillable[box.name] = {"box": True}
         ticked = str(self.prefill.get(box.name, "")).strip().lower() in TICKED
         if self.tagger is not None:
             self.tagger.pending = box.node
@@ -233,6 +240,11 @@ class BuildState:
         if not self.forms:
             return
         self.fields.append((lines.name, canv.getPageNumber() - 1))
+        colour = lines.text_colour or lines.colour
+        self.fillable[lines.name] = {
+            "width": lines.width, "height": lines.height, "gap": lines.gap,
+            "multiline": bool(lines.multiline), "font": lines.font, "size": lines.text_size,
+            "min": lines.min_size, "rgb": [colour.red, colour.green, colour.blue]}
         form = canv.acroForm
         fields.use_form_font(form)
         # The field is transparent over the ruled lines the page itself draws (artifacts), so
@@ -241,7 +253,8 @@ class BuildState:
         # 0 (auto) lets viewers wrap typed text; large print asks for 18 pt.
         large = lines.text_size >= 18
         size = lines.text_size if (large or not lines.multiline) else 0
-        value = str(self.prefill.get(lines.name, lines.value or ""))
+        value = "" if lines.name in self.withheld else str(
+            self.prefill.get(lines.name, lines.value or ""))
         form.txAP = _field_appearance(form, lines, self)
         if self.tagger is not None:
             self.tagger.pending = lines.node

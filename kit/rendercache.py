@@ -80,7 +80,8 @@ class RenderCache:
             part = Part(rel, data, int(entry.get("pages", 0)),
                         tuple(int(v) for v in mark) if mark else None,
                         [str(f) for f in entry.get("fields", [])],
-                        [(str(a), str(b)) for a, b in entry.get("overflow", [])])
+                        [(str(a), str(b)) for a, b in entry.get("overflow", [])],
+                        dict(entry.get("fillable", {})))
         except (TypeError, ValueError):
             return None
         self.hits += 1
@@ -90,7 +91,8 @@ class RenderCache:
     def put(self, rel: str, key: str, part) -> None:
         self.fresh[rel] = {"key": key, "sha256": hashlib.sha256(part.data).hexdigest(),
                            "pages": part.pages, "footer": part.footer_mark,
-                           "fields": part.fields, "overflow": part.overflow}
+                           "fields": part.fields, "overflow": part.overflow,
+                           "fillable": part.fillable}
 
     def index(self, kept=()) -> bytes:
         """The index to write after the files: this build's documents, and the earlier entries

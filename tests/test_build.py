@@ -69,6 +69,56 @@ def test_a_pack_from_remembered_documents_equals_one_built_from_nothing(sample_r
     assert len(titles) == 6
 
 
+def test_a_familys_values_are_set_in_fields_rendered_once_for_every_family(monkeypatch):
+    """A batch renders a document with fields once: each family's values are set in the
+    fields afterwards (in the pack and in the document's own file), over what the content
+    pre-fills, and the pack equals the one a fresh process makes for that family."""
+    import io
+
+    import pikepdf
+
+    import kit.build
+    from kit import content
+    from kit.options import Options
+
+    def values(data):
+        pdf = pikepdf.open(io.BytesIO(data))
+        return {str(f.T): str(f.get("/V", "")) for f in pdf.Root.AcroForm.Fields}
+
+    def build(row):
+        pack = content.load_pack("sample", SAMPLE, family=row)
+        return kit.build.build_pack(pack, Options(), prefill=row)
+
+    titles = []
+    real = kit.build.render
+    monkeypatch.setattr(kit.build, "render", lambda story, theme, state, meta: (
+        titles.append(meta.title), real(story, theme, state, meta))[1])
+    ada = {"referral_doctor_phone": "020 7946 0001", "checklist_s1_comfort": "x"}
+    first = build(ada)
+    rendered = len(titles)
+    titles.clear()
+    other = build({"referral_doctor_phone": "٠٢٠ ٧٩٤٦", "checklist_s1_comfort": ""})
+    assert len(titles) == 1, titles  # the front only: every document was made already
+    titles.clear()
+    again = build(ada)
+    assert len(titles) == 1 and again.files == first.files
+    for result, phone, ticked in ((first, "020 7946 0001", "/Yes"), (other, "٠٢٠ ٧٩٤٦", "/Off")):
+        for name in ("sample.pdf", "sample/referral.pdf", "sample/checklist.pdf"):
+            found = values(result.files[name])
+            if name != "sample/checklist.pdf":
+                assert found["referral_doctor_phone"] == phone, name
+                assert found["referral_doctor_service"] == "Exampletown Surgery"
+            if name != "sample/referral.pdf":
+                assert found["checklist_s1_comfort"] == ticked, name
+    # the appearance shows the family's number only, not the content's own under it
+    pdf = pikepdf.open(io.BytesIO(first.files["sample.pdf"]))
+    field = next(f for f in pdf.Root.AcroForm.Fields if f.T == "referral_doctor_phone")
+    assert field.AP.N.read_bytes().count(b"Tj") == 1
+    monkeypatch.setattr(kit.build, "PARTS", kit.build.PartMemory())
+    titles.clear()
+    assert build(ada).files == first.files and len(titles) == rendered
+
+
 def test_file_id_comes_from_the_content(sample_root):
     from conftest import reader
 
