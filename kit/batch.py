@@ -165,6 +165,14 @@ def run(places, kit_name: str, families: Path, out_dir, options, name_column=Non
                           "again to build the rest.") from None
     finally:
         bar.close()
+        from . import build
+
+        if build.PARTS.folder is not None:  # this process built rows itself (one job)
+            build.PARTS.folder = None
+    if store.local_path() is not None:
+        from .rendercache import PartFolder
+
+        PartFolder(store.local_path()).prune()
     for warning in _unused_columns(table, families, pack, places, kit_name, store, summary,
                                    options, language):
         say(str(warning), file=sys.stderr)
@@ -260,6 +268,11 @@ def _build_row(places, kit_name: str, row: Row, options, store, key: str):
     from .content import load_pack
     from .output import OutputError
 
+    local = store.local_path()
+    if local is not None:  # documents rendered by earlier rows and runs, kept beside the packs
+        from . import build
+
+        build.PARTS.keep_in(local)
     try:
         pack = load_pack(kit_name, places, family=row.values, language=row.edition)
         result = build_pack(pack, options, prefill=row.values)

@@ -54,6 +54,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     drawn = {k: v for k, v in prefill.items() if k not in late}
     if late:  # a document's own file on disk is a family's, filled in: not a rendering to reuse
         cache = None
+    # what a document's fields show when it is rendered: a value, or nothing (set later)
+    fields_state = {**{k: str(v if v is not None else "") for k, v in drawn.items()},
+                    **{k: "\0set later" for k in late}}
 
     def context(doc: Document, contents=()) -> Context:
         return Context(theme=theme, brand=brand, kit=kit, strings=pack.strings,
@@ -91,8 +94,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         part = cache and cache.get(name, key)
         remembered = (doc.name, repr(doc.model), _assets_key(doc), repr(kit), repr(brand),
                       repr(pack.strings), repr(pack.fonts), repr(options), large,
-                      os.environ.get("SOURCE_DATE_EPOCH", "").strip(), tuple(sorted(late)))
-        part = part or PARTS.get(remembered, drawn)
+                      os.environ.get("SOURCE_DATE_EPOCH", "").strip(),
+                      getattr(pack.logo, "digest", None))
+        part = part or PARTS.get(remembered, fields_state)
         if not part:
             state = new_state()
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
@@ -103,7 +107,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
             part = Part(name, _render(document_story(doc), theme, state, doc_meta, doc),
                         state.pages, state.footer_mark, [n for n, _ in state.fields],
                         list(state.overflow), dict(state.fillable))
-            PARTS.put(remembered, drawn, part)
+            PARTS.put(remembered, fields_state, part)
         if cache:
             cache.put(name, key, part)
         parts.append(part)
@@ -170,6 +174,17 @@ class PartMemory:
 
         self.limit, self.size = limit, 0
         self.entries: OrderedDict = OrderedDict()
+        self.folder = None
+        """A rendercache.PartFolder that keeps parts across runs too (a batch's), or None."""
+
+    def keep_in(self, out_dir) -> None:
+        """Keep parts in (and take them from) `out_dir` as well, across runs."""
+        from pathlib import Path
+
+        from .rendercache import PartFolder
+
+        if self.folder is None or self.folder.out_dir != Path(out_dir):
+            self.folder = PartFolder(out_dir)
 
     def _key(self, shaping: tuple) -> str:
         import hashlib
@@ -182,10 +197,17 @@ class PartMemory:
             if all(str(prefill.get(n, "")) == v for n, v in values):
                 self.entries.move_to_end(key)
                 return part
-        return None
+        part = self.folder.get(shaping, prefill) if self.folder is not None else None
+        if part is not None:
+            self._remember(key, prefill, part)
+        return part
 
     def put(self, shaping: tuple, prefill: dict, part) -> None:
-        key = self._key(shaping)
+        self._remember(self._key(shaping), prefill, part)
+        if self.folder is not None:
+            self.folder.put(shaping, prefill, part)
+
+    def _remember(self, key: str, prefill: dict, part) -> None:
         values = tuple((n, str(prefill.get(n, ""))) for n in sorted(set(part.fields)))
         kept = self.entries.setdefault(key, [])
         kept.insert(0, (values, part))

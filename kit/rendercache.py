@@ -13,6 +13,7 @@ one full build.
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from pathlib import Path
 
@@ -101,3 +102,105 @@ class RenderCache:
                if rel not in self.fresh and rel in kept}
         out.update(self.fresh)
         return json.dumps(out, indent=0, sort_keys=True).encode()
+
+
+PARTS_DIR = ".make_kit-parts"
+PARTS_LIMIT = 256 * 2**20
+"""The most the parts a batch keeps take, in bytes: the least recently used go first."""
+_PART_FILE = re.compile(r"^[0-9a-f]{64}\.json$|^[0-9a-f]{64}-[0-9a-f]{16}\.pdf$")
+
+
+class PartFolder:
+    """Documents rendered by earlier runs of a batch (kit/assemble.py parts), kept in the output
+    folder (`.make_kit-parts/`), so that a new run, with this week's families, renders only what
+    they change. Each part is filed by a hash of what shapes it (build.PartMemory's key: the
+    document's content, the kit, brand, words, options, the digests of its fonts, pictures,
+    logo and included PDF, SOURCE_DATE_EPOCH) and of the engine's code and libraries; with its
+    own fields' pre-filled values. A cache: bounded in size (PARTS_LIMIT), checked against its
+    recorded hash before use, never read or written through a link, and safe to delete."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.base = inputs_key([])  # the engine and its libraries: the inputs are in the key
+
+    def _key(self, shaping: tuple) -> str:
+        return hashlib.sha256((self.base + repr(shaping)).encode()).hexdigest()
+
+    def _read(self, name: str) -> bytes | None:
+        from .output import OutputError, _no_links
+
+        try:
+            _no_links(self.out_dir, f"{PARTS_DIR}/{name}")
+            path = self.out_dir / PARTS_DIR / name
+            if path.is_symlink():
+                return None
+            data = path.read_bytes()
+            path.touch()  # recently used: kept when the folder is pruned
+            return data
+        except (OSError, OutputError):
+            return None
+
+    def get(self, shaping: tuple, drawn: dict):
+        from .assemble import Part
+
+        key = self._key(shaping)
+        try:
+            entries = json.loads(self._read(f"{key}.json") or b"[]")
+        except ValueError:
+            return None
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                if not all(str(drawn.get(n, "")) == v for n, v in entry["values"]):
+                    continue
+                data = self._read(entry["file"]) if _PART_FILE.match(entry["file"]) else None
+                if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                    continue
+                mark = entry["footer"]
+                return Part(entry["name"], data, int(entry["pages"]),
+                            tuple(int(v) for v in mark) if mark else None,
+                            [str(f) for f in entry["fields"]],
+                            [(str(a), str(b)) for a, b in entry["overflow"]],
+                            dict(entry["fillable"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return None
+
+    def put(self, shaping: tuple, drawn: dict, part) -> None:
+        from .output import OutputError, write_files
+
+        key = self._key(shaping)
+        values = [[n, str(drawn.get(n, ""))] for n in sorted(set(part.fields))]
+        file = f"{key}-{hashlib.sha256(repr(values).encode()).hexdigest()[:16]}.pdf"
+        try:
+            entries = json.loads(self._read(f"{key}.json") or b"[]")
+        except ValueError:
+            entries = []
+        entries = [e for e in entries if isinstance(e, dict) and e.get("file") != file][:3]
+        entries.insert(0, {"values": values, "file": file, "name": part.name,
+                           "sha256": hashlib.sha256(part.data).hexdigest(),
+                           "pages": part.pages, "footer": part.footer_mark,
+                           "fields": part.fields, "overflow": part.overflow,
+                           "fillable": part.fillable})
+        try:
+            write_files(self.out_dir, {f"{PARTS_DIR}/{file}": part.data,
+                                       f"{PARTS_DIR}/{key}.json": json.dumps(entries).encode()})
+        except OutputError:
+            pass  # a cache: not keeping a part only costs a rendering next time
+
+    def prune(self, limit: int = PARTS_LIMIT) -> None:
+        """Remove the least recently used parts beyond `limit` bytes (only files of the kind
+        this class writes, in its own folder)."""
+        folder = self.out_dir / PARTS_DIR
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        files = []
+        for path in folder.iterdir():
+            if _PART_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+                stat = path.stat()
+                files.append((stat.st_mtime, path.name, stat.st_size, path))
+        total = sum(f[2] for f in files)
+        for _, _, size, path in sorted(files):
+            if total <= limit:
+                break
+            path.unlink(missing_ok=True)
+            total -= size

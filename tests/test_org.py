@@ -517,6 +517,48 @@ def test_batch_builds_one_pack_per_family_with_values_prefilled(org, tmp_path):
     assert stdout.strip().endswith("3 packs: 1 built, 2 unchanged, 0 failed")
 
 
+def test_a_new_batch_renders_only_what_its_families_change(org, tmp_path, monkeypatch):
+    """Documents rendered by an earlier run are kept in the output folder: a run with new
+    families renders, per family, its cover and contents and its welcome page (its names);
+    the rest of each pack comes from the folder, and the packs equal those of a run into an
+    empty folder. The kept parts are a cache: deleting them costs only time."""
+    import shutil
+
+    import kit.build
+
+    places = content.Places(content.CONTENT, org)
+    quiet = dict(jobs=1, progress=False, say=lambda *a, **k: None)
+    out = tmp_path / "packs"
+    batch.run(places, KIT, org / "families.csv", out, Options(documents=False), **quiet)
+    assert list((out / ".make_kit-parts").glob("*.pdf"))
+    week2 = org / "week2.csv"
+    week2.write_text("id,parent_name,child_name,referral-sheet_adoption-support_name\n"
+                     "ito,Haruto Ito,Yui,Sam Okoro\nlee,Min-jun Lee,Ji-woo,\n")
+    titles = []
+    real = kit.build.render
+    monkeypatch.setattr(kit.build, "render", lambda story, theme, state, meta: (
+        titles.append(meta.title), real(story, theme, state, meta))[1])
+    kit.build.PARTS = kit.build.PartMemory()  # a new run is a new process
+    summary = batch.run(places, KIT, week2, out, Options(documents=False), **quiet)
+    assert summary.built == ["ito", "lee"]
+    pack_title = content.load_pack(KIT, places).kit.title
+    assert sorted(titles) == sorted([pack_title, "Welcome, Haruto Ito",
+                                     pack_title, "Welcome, Min-jun Lee"]), titles
+    fresh = tmp_path / "fresh"
+    kit.build.PARTS = kit.build.PartMemory()
+    batch.run(places, KIT, week2, fresh, Options(documents=False), **quiet)
+    for name in ("ito.pdf", "lee.pdf"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    fields = reader((out / "ito.pdf").read_bytes()).get_fields()
+    assert fields["referral-sheet_adoption-support_name"]["/V"] == "Sam Okoro"
+    shutil.rmtree(out / ".make_kit-parts")
+    (out / "ito.pdf").unlink()
+    kit.build.PARTS = kit.build.PartMemory()
+    summary = batch.run(places, KIT, week2, out, Options(documents=False), **quiet)
+    assert summary.built == ["ito"]
+    assert (out / "ito.pdf").read_bytes() == (fresh / "ito.pdf").read_bytes()
+
+
 def test_yaml_families_and_bad_rows(org, tmp_path):
     (org / "families.yaml").write_text(
         "- {id: ann, parent_name: Ann, child_name: Bo}\n"
