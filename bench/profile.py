@@ -4,7 +4,9 @@
     python bench/profile.py [--builds 20] [--top 25] [--save FILE.prof]
 
 Loads the pack once (not profiled), then profiles build_pack(pack, Options(documents=False))
-repeated, and prints the top functions by cumulative time and by own ("total") time, then the
+repeated (with --fresh, each build from nothing: no documents remembered from the last, so
+every document is rendered; without it, as a warm process does, only the cover and contents
+are, and the pack is assembled from the documents already made), and prints the top functions by cumulative time and by own ("total") time, then the
 own time summed by package (reportlab, kit, layouts, ...). Open a saved profile with
 `python -m pstats FILE.prof` or snakeviz.
 """
@@ -55,7 +57,14 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--kit", default="default")
     parser.add_argument("--save", type=Path, default=None, help="write the raw profile here")
+    parser.add_argument("--fresh", action="store_true",
+                        help="forget the rendered documents before every build")
     args = parser.parse_args(argv)
+    import kit.build
+
+    def forget():
+        if args.fresh:
+            kit.build.PARTS = kit.build.PartMemory()
 
     from kit.build import Options, build_pack
     from kit.content import load_pack
@@ -67,10 +76,11 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     profiler.enable()
     for _ in range(args.builds):
+        forget()
         build_pack(pack, Options(documents=False))
     profiler.disable()
     wall = time.perf_counter() - t
-    print(f"{args.builds} warm builds of '{args.kit}' (pack only) under cProfile: {wall:.2f} s, "
+    print(f"{args.builds} {'fresh' if args.fresh else 'warm'} builds of '{args.kit}' (pack only) under cProfile: {wall:.2f} s, "
           f"{wall / args.builds * 1000:.0f} ms per build (the profiler adds overhead; see "
           "bench/run.py for unprofiled times)\n")
     if args.save:
@@ -107,6 +117,7 @@ def main(argv=None) -> int:
     def median_ms(options, n=5):
         samples = []
         for _ in range(n):
+            forget()
             t0 = time.perf_counter()
             result = build_pack(pack, options)
             samples.append(time.perf_counter() - t0)
@@ -120,12 +131,14 @@ def main(argv=None) -> int:
           f"({(with_forms - no_forms) / with_forms * 100:.0f}%) and {(size_forms - size_plain) / 1024:.0f} "
           f"of the pack's {size_forms / 1024:.0f} KiB")
 
-    # how many times the story is laid out: the contents is laid out again until stable
+    # how many layouts a build makes: one per document not remembered, and the front
     calls = {name: nc for (f, _l, name), (_cc, nc, *_rest) in stats.stats.items()
-             if name in ("render", "build_pack") and f.endswith(("render.py", "build.py"))}
+             if name in ("render", "build_pack", "assemble")
+             and f.endswith(("render.py", "build.py", "assemble.py"))}
     if calls.get("build_pack"):
         print(f"\nkit.render.render calls per build: {calls.get('render', 0) / calls['build_pack']:.1f} "
-              "(each is a full layout and PDF write of the 26-page pack)")
+              f"(one per document laid out, and one for the cover and contents); "
+              f"kit.assemble.assemble calls: {calls.get('assemble', 0) / calls['build_pack']:.1f}")
     return 0
 
 

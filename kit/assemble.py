@@ -39,8 +39,9 @@ class Part:
     """Its fields' geometry by name (see render.BuildState.fillable), for `fill`."""
     digests: dict = field(default_factory=dict, repr=False, compare=False)
     """What its fonts and drawings are (see _fingerprint), worked out once."""
-    artifact_footer: bytes | None = field(default=None, repr=False, compare=False)
-    """Its footer page's content with the footer line an artifact, compressed, made once."""
+    artifact_footer: tuple | None = field(default=None, repr=False, compare=False)
+    """Which content stream of its footer page holds the footer line, and that stream with
+    the line an artifact, compressed: made once."""
 
 
 def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:
@@ -141,8 +142,8 @@ def _save(pdf) -> bytes:
 def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
              tagged: bool, values: dict | None = None, overflow: list | None = None) -> bytes:
     """The pack: `front` (cover and contents, rendered with the pack's metadata), then each
-    part from its first page. `furniture` is furniture_pdf() for the body's pages in order
-    (padding pages included). `values` are field values to set (fill); what does not fit is
+    part from its first page. `furniture` is furniture_pdf() for every page after the front, in
+    order (padding pages included). `values` are field values to set (fill); what does not fit is
     added to `overflow`."""
     import pikepdf
 
@@ -162,7 +163,7 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
     known: dict = {}  # digests of the parts' fonts and drawings, by their copies' numbers
     for part, start in zip(parts, begin):
         while len(pdf.pages) < start:  # padding pages before a right-hand start
-            pdf.pages.append(extra.pages[len(pdf.pages) - body])
+            pdf.pages.append(extra.pages[len(pdf.pages) - front_pages])
         src = pikepdf.open(io.BytesIO(part.data))
         if values:
             found = fill(src, part, values)
@@ -177,7 +178,7 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
         copied = pdf.pages[start:start + len(src.pages)]
         first_pages.append(copied[0].obj)
         for i, page in enumerate(copied):
-            number = extra.pages[start + i - body]
+            number = extra.pages[start + i - front_pages]
             xobjects = page.Resources.get("/XObject")
             key = f"/FormXob.kitpage{i}"
             if xobjects is not None and key in xobjects:
@@ -261,15 +262,19 @@ def _footer_as_artifact(src, part: Part) -> None:
 
     page_index, mcid = part.footer_mark
     page = src.pages[page_index]
-    stream = page.obj.Contents
+    contents = page.obj.Contents  # one stream, or several (an organisation's page placed)
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     if part.artifact_footer is None:
-        data = stream.read_bytes()
         mark = f"/P <</MCID {mcid}>> BDC".encode()
-        if data.count(mark) != 1:
+        found = [(i, s.read_bytes()) for i, s in enumerate(streams)]
+        found = [(i, data) for i, data in found if mark in data]
+        if len(found) != 1 or found[0][1].count(mark) != 1:
             return
-        part.artifact_footer = zlib.compress(
-            data.replace(mark, b"/Artifact <</Type /Pagination>> BDC"))
-    stream.write(part.artifact_footer, filter=pikepdf.Name.FlateDecode)
+        i, data = found[0]
+        part.artifact_footer = (i, zlib.compress(
+            data.replace(mark, b"/Artifact <</Type /Pagination>> BDC")))
+    i, data = part.artifact_footer
+    streams[i].write(data, filter=pikepdf.Name.FlateDecode)
     tree = src.Root.StructTreeRoot
     nums = tree.ParentTree.Nums
     for k in range(0, len(nums) - 1, 2):

@@ -96,7 +96,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                       repr(pack.strings), repr(pack.fonts), repr(options), large,
                       os.environ.get("SOURCE_DATE_EPOCH", "").strip(),
                       getattr(pack.logo, "digest", None))
-        part = part or PARTS.get(remembered, fields_state)
+        part = part or PARTS.get(remembered, fields_state, name)
         if not part:
             state = new_state()
             doc_meta = Metadata(title=doc.model.title, author=brand.name,
@@ -105,7 +105,8 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
                                 language=kit.language, date=kit.edition.issued,
                                 tagged=options.tagged)
             part = Part(name, _render(document_story(doc), theme, state, doc_meta, doc),
-                        state.pages, state.footer_mark, [n for n, _ in state.fields],
+                        state.pages, state.footer_mark,
+                        [n for n, _ in state.fields] + list(state.printed),
                         list(state.overflow), dict(state.fillable))
             PARTS.put(remembered, fields_state, part)
         if cache:
@@ -124,9 +125,9 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     front = _render(pack_story(entries), theme, state, meta, pack.cover, place=False)
     begin = starts(state.pages, parts, kit.duplex)
     body = begin[0] if begin else state.pages
-    labels: list = []
+    labels: list = []  # every page after the front: its number, or None for a padding page
     for part, b in zip(parts, begin):
-        labels += [None] * (b - body - len(labels))
+        labels += [None] * (b - state.pages - len(labels))
         labels += [str(b - body + i + 1) for i in range(part.pages)]
     overflow = [o for part in parts for o in part.overflow]
     data = assemble(front, parts, furniture_pdf(theme, furniture, labels), kit.duplex,
@@ -146,7 +147,7 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         else:
             result.warnings.append(Problem("family values", 0, 0, name, message, "warning"))
     result.files[f"{pack.name}.pdf"] = data
-    result.pages[f"{pack.name}.pdf"] = body + sum(p.pages for p in parts) + labels.count(None)
+    result.pages[f"{pack.name}.pdf"] = state.pages + len(labels)
     if options.forms:
         names = {n for part in parts for n in part.fields}
         for key in kit.prefill:
@@ -191,13 +192,13 @@ class PartMemory:
 
         return hashlib.sha256(repr(shaping).encode()).hexdigest()
 
-    def get(self, shaping: tuple, prefill: dict):
+    def get(self, shaping: tuple, prefill: dict, name: str):
         key = self._key(shaping)
         for values, part in self.entries.get(key, ()):
-            if all(str(prefill.get(n, "")) == v for n, v in values):
+            if part.name == name and all(str(prefill.get(n, "")) == v for n, v in values):
                 self.entries.move_to_end(key)
                 return part
-        part = self.folder.get(shaping, prefill) if self.folder is not None else None
+        part = self.folder.get(shaping, prefill, name) if self.folder is not None else None
         if part is not None:
             self._remember(key, prefill, part)
         return part

@@ -182,6 +182,8 @@ class BuildState:
     """(field name, value) of pre-filled values too long for their field even when shrunk."""
     footer_mark: tuple | None = None
     """(page index, MCID) of the footer line tagged as real content (a document's own file)."""
+    printed: list = field(default_factory=list)
+    """Fields of a print copy whose pre-filled values are printed on the page, by name."""
     withheld: frozenset = frozenset()
     """Fields left empty here whatever their content says: their values are set afterwards
     (kit/assemble.py: fill)."""

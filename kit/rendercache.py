@@ -20,6 +20,37 @@ from pathlib import Path
 INDEX = ".make_kit-render-cache.json"
 
 
+def _seal(data: bytes, meta: dict) -> str:
+    """A hash of a part's bytes and of what its index says about it (pages, fields, ...): an
+    index damaged or edited apart from its file is not believed."""
+    return hashlib.sha256(data + json.dumps(meta, sort_keys=True).encode()).hexdigest()
+
+
+def _meta(part) -> dict:
+    return {"name": part.name, "pages": part.pages,
+            "footer": list(part.footer_mark) if part.footer_mark else None,
+            "fields": list(part.fields), "overflow": [list(o) for o in part.overflow],
+            "fillable": part.fillable}
+
+
+def _part(data: bytes, entry: dict, name: str):
+    """The part an index entry describes, if its seal holds; else None."""
+    from .assemble import Part
+
+    try:
+        meta = {k: entry[k] for k in ("name", "pages", "footer", "fields", "overflow",
+                                      "fillable")}
+        if entry.get("seal") != _seal(data, meta) or meta["name"] != name:
+            return None
+        mark = meta["footer"]
+        return Part(name, data, int(meta["pages"]),
+                    tuple(int(v) for v in mark) if mark else None,
+                    [str(f) for f in meta["fields"]],
+                    [(str(a), str(b)) for a, b in meta["overflow"]], dict(meta["fillable"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _is_document(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and path.parent.name == "documents"
 
@@ -59,8 +90,6 @@ class RenderCache:
     def get(self, rel: str, key: str):
         """The document's part (kit/assemble.py) from `rel` when it was written with this key
         and is still there as written; else None."""
-        from .assemble import Part
-
         entry = self.entries.get(rel)
         if not entry or entry.get("key") != key:
             return None
@@ -76,24 +105,17 @@ class RenderCache:
             return None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             return None
-        mark = entry.get("footer")
-        try:
-            part = Part(rel, data, int(entry.get("pages", 0)),
-                        tuple(int(v) for v in mark) if mark else None,
-                        [str(f) for f in entry.get("fields", [])],
-                        [(str(a), str(b)) for a, b in entry.get("overflow", [])],
-                        dict(entry.get("fillable", {})))
-        except (TypeError, ValueError):
+        part = _part(data, entry, rel)
+        if part is None:
             return None
         self.hits += 1
         self.fresh[rel] = entry
         return part
 
     def put(self, rel: str, key: str, part) -> None:
+        meta = _meta(part)
         self.fresh[rel] = {"key": key, "sha256": hashlib.sha256(part.data).hexdigest(),
-                           "pages": part.pages, "footer": part.footer_mark,
-                           "fields": part.fields, "overflow": part.overflow,
-                           "fillable": part.fillable}
+                           "seal": _seal(part.data, meta), **meta}
 
     def index(self, kept=()) -> bytes:
         """The index to write after the files: this build's documents, and the earlier entries
@@ -140,9 +162,7 @@ class PartFolder:
         except (OSError, OutputError):
             return None
 
-    def get(self, shaping: tuple, drawn: dict):
-        from .assemble import Part
-
+    def get(self, shaping: tuple, drawn: dict, name: str):
         key = self._key(shaping)
         try:
             entries = json.loads(self._read(f"{key}.json") or b"[]")
@@ -153,14 +173,9 @@ class PartFolder:
                 if not all(str(drawn.get(n, "")) == v for n, v in entry["values"]):
                     continue
                 data = self._read(entry["file"]) if _PART_FILE.match(entry["file"]) else None
-                if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    continue
-                mark = entry["footer"]
-                return Part(entry["name"], data, int(entry["pages"]),
-                            tuple(int(v) for v in mark) if mark else None,
-                            [str(f) for f in entry["fields"]],
-                            [(str(a), str(b)) for a, b in entry["overflow"]],
-                            dict(entry["fillable"]))
+                part = _part(data, entry, name) if data is not None else None
+                if part is not None:
+                    return part
             except (KeyError, TypeError, ValueError):
                 continue
         return None
@@ -176,11 +191,9 @@ class PartFolder:
         except ValueError:
             entries = []
         entries = [e for e in entries if isinstance(e, dict) and e.get("file") != file][:3]
-        entries.insert(0, {"values": values, "file": file, "name": part.name,
-                           "sha256": hashlib.sha256(part.data).hexdigest(),
-                           "pages": part.pages, "footer": part.footer_mark,
-                           "fields": part.fields, "overflow": part.overflow,
-                           "fillable": part.fillable})
+        meta = _meta(part)
+        entries.insert(0, {"values": values, "file": file, "seal": _seal(part.data, meta),
+                           **meta})
         try:
             write_files(self.out_dir, {f"{PARTS_DIR}/{file}": part.data,
                                        f"{PARTS_DIR}/{key}.json": json.dumps(entries).encode()})

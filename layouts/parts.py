@@ -683,6 +683,8 @@ class WritingLines(Flowable):
         if state is not None and self.name and state.forms:
             state.textfield(c, self)
             return
+        if state is not None and self.name:
+            state.printed.append(self.name)  # its value is on the page: the part depends on it
         value = (state.prefill.get(self.name) if state is not None and self.name else None) \
             or self.value
         if value:  # printed copy: the pre-filled value as plain text on the lines, fitted

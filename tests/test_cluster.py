@@ -133,9 +133,13 @@ def test_cluster_packs_match_the_local_pool_byte_for_byte(org, tmp_path, cluster
     assert f"{org}/families.yaml:3: error: row 3: {org}/documents/welcome.yaml:" in first
     assert "family.child_name is not defined" in first
     remote = tmp_path / "cluster-out"
-    pdfs = sorted(p.relative_to(local) for p in local.rglob("*.pdf"))
+    def written(folder):  # not the documents a local batch keeps for its next run
+        return sorted(p.relative_to(folder) for p in folder.rglob("*.pdf")
+                      if ".make_kit-parts" not in p.parts)
+
+    pdfs = written(local)
     assert len(pdfs) == 3 * (1 + 14)  # each pack, and each of its 14 documents (--documents)
-    assert pdfs == sorted(p.relative_to(remote) for p in remote.rglob("*.pdf"))
+    assert pdfs == written(remote)
     for rel in pdfs:
         assert (remote / rel).read_bytes() == (local / rel).read_bytes(), rel
     assert (remote / "manifest.csv").read_bytes() == (local / "manifest.csv").read_bytes()
@@ -197,7 +201,7 @@ def test_a_worker_killed_mid_run_loses_nothing(org, tmp_path, cluster):
 
 
 def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
-    rows = families(org, 40)  # more than a loaded machine builds between two polls
+    rows = families(org, 200)  # more than a loaded machine builds between two polls
     out = tmp_path / "packs"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "make_kit.py"), "--org", str(org),
@@ -218,7 +222,7 @@ def test_interrupt_cancels_the_cluster_work(org, tmp_path, cluster):
         time.sleep(0.1)
     assert cluster.tasks() == 0
     time.sleep(4)  # a row already being built finishes (whole); no other row starts
-    assert len(list(out.glob("*.pdf"))) <= at_interrupt + len(cluster.workers) < 40
+    assert len(list(out.glob("*.pdf"))) <= at_interrupt + len(cluster.workers) < 200
     # what was written is whole: every pack opens, all with the same number of pages
     assert len({len(reader(pack.read_bytes()).pages) for pack in out.glob("*.pdf")}) == 1
 

@@ -1,6 +1,7 @@
 """Organisation folders, overrides, variables, included PDFs and bulk packs per family."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import shutil
@@ -557,6 +558,93 @@ def test_a_new_batch_renders_only_what_its_families_change(org, tmp_path, monkey
     summary = batch.run(places, KIT, week2, out, Options(documents=False), **quiet)
     assert summary.built == ["ito"]
     assert (out / "ito.pdf").read_bytes() == (fresh / "ito.pdf").read_bytes()
+
+
+def test_a_print_copy_batch_prints_each_familys_own_values(org, tmp_path):
+    """In a print copy the values are printed on the page: a document whose lines a family
+    fills in is laid out for that family, never taken from another's."""
+    places = content.Places(content.CONTENT, org)
+    out = tmp_path / "packs"
+    batch.run(places, KIT, org / "families.csv", out, Options(documents=False, forms=False),
+              jobs=1, progress=False, say=lambda *a, **k: None)
+    with open(org / "families.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    workers = {r["id"]: r["referral-sheet_adoption-support_name"] for r in rows}
+    assert len(set(workers.values())) > 1
+    for family, worker in workers.items():
+        text = normalise(" ".join(page_texts((out / f"{family}.pdf").read_bytes())))
+        others = {w for f, w in workers.items() if w != worker}
+        assert normalise(worker) in text, family
+        assert not any(normalise(w) in text for w in others), family
+
+
+def test_a_brand_footer_of_its_own_with_an_included_pdf(org, tmp_path):
+    """A footer that says more than the brand's name is read once in each document's own
+    file, the organisation's PDF's included, and never in the pack, whose cover says it."""
+    from test_reading import poppler
+
+    brand = org / "brands" / "riverside" / "brand.yaml"
+    footer = "Riverside Adoption Service · general information, not advice"
+    brand.write_text(brand.read_text().replace("footer: Riverside Adoption Service",
+                                                f'footer: "{footer}"'))
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    result = build_pack(pack, Options())
+    consent = next(d for d in pack.documents if d.included is not None)
+    for name, data in result.files.items():
+        said = [t for _, _, _, texts in poppler(data, tmp_path) for t in texts
+                if " ".join(t.split()) == footer]
+        assert len(said) == (0 if name == f"{KIT}.pdf" else 1), (name, said)
+    assert f"{KIT}/{consent.name}.pdf" in result.files
+
+
+def test_a_duplex_pack_with_an_odd_front_pads_before_the_first_document(org, tmp_path):
+    """Large print on Letter makes the cover and contents three pages: a padding page (its
+    notice, an artifact) comes before the first document, which starts on a right-hand page
+    numbered 1."""
+    from test_accessibility import validate
+
+    kit_file = org / "kits" / f"{KIT}.yaml"
+    kit_file.write_text(kit_file.read_text().replace("paper: A4", "paper: Letter")
+                        .replace("duplex: false", "duplex: true"))
+    pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+    data = build_pack(pack, Options(documents=False, large_print=True)).files[f"{KIT}.pdf"]
+    r = reader(data)
+    labels = r.page_labels
+    first = labels.index("1")
+    assert first % 2 == 0 and labels[first - 1] != "1"
+    texts = page_texts(data)
+    blank = pack.strings.blank_page
+    padding = [i for i, t in enumerate(texts) if blank in t]
+    assert padding and padding[0] == first - 1, (padding, first)
+    for i in padding:
+        assert normalise(texts[i]) == normalise(blank), texts[i]
+    assert not validate(data, tmp_path, "odd-front.pdf")
+
+
+def test_a_damaged_part_index_is_not_believed(org, tmp_path):
+    """The index of the documents a batch keeps is checked with their files: an entry edited
+    apart from its file costs a new rendering, never a wrong pack."""
+    import json
+
+    import kit.build
+
+    places = content.Places(content.CONTENT, org)
+    quiet = dict(jobs=1, progress=False, say=lambda *a, **k: None)
+    out = tmp_path / "packs"
+    batch.run(places, KIT, org / "families.csv", out, Options(documents=False), **quiet)
+    good = (out / "okafor.pdf").read_bytes()
+    for index in (out / ".make_kit-parts").glob("*.json"):
+        entries = json.loads(index.read_text())
+        for entry in entries:
+            entry["pages"] = 50
+        index.write_text(json.dumps(entries))
+    for p in list(out.glob("*.pdf")) + list(out.glob(".*.inputs")):
+        p.unlink()
+    kit.build.PARTS = kit.build.PartMemory()  # a new run
+    summary = batch.run(places, KIT, org / "families.csv", out, Options(documents=False),
+                        **quiet)
+    assert len(summary.built) == 3
+    assert (out / "okafor.pdf").read_bytes() == good
 
 
 def test_yaml_families_and_bad_rows(org, tmp_path):
