@@ -277,16 +277,24 @@ def _footer_as_artifact(src, part: Part) -> None:
     streams[i].write(data, filter=pikepdf.Name.FlateDecode)
     tree = src.Root.StructTreeRoot
     nums = tree.ParentTree.Nums
-    for k in range(0, len(nums) - 1, 2):
-        if int(nums[k]) == int(page.obj.StructParents):
-            owners = nums[k + 1]
-            element = owners[mcid]
-            owners[mcid] = None  # no element owns that MCID now
-            parent = element.P
-            kids = parent.K if isinstance(parent.K, pikepdf.Array) else pikepdf.Array([parent.K])
-            parent.K = pikepdf.Array([k for k in kids if not (
-                isinstance(k, pikepdf.Dictionary) and k.objgen == element.objgen)])
-            return
+    key = int(page.obj.StructParents)
+    # the tagger writes one entry per page, in page order: look there first
+    order = [2 * key] if 2 * key + 1 < len(nums) else []
+    for k in order + list(range(0, len(nums) - 1, 2)):
+        if int(nums[k]) != key:
+            continue
+        owners = nums[k + 1]
+        element = owners[mcid]
+        owners[mcid] = None  # no element owns that MCID now
+        parent = element.P
+        if not isinstance(parent.K, pikepdf.Array):
+            parent.K = pikepdf.Array([parent.K])
+        kids = parent.K
+        for i in range(len(kids) - 1, -1, -1):  # the line is the last of its Part's kids
+            if isinstance(kids[i], pikepdf.Dictionary) and kids[i].objgen == element.objgen:
+                del kids[i]
+                break
+        return
 
 
 def _outline_items(outlines):
