@@ -35,10 +35,33 @@ class IncludedPdf:
     """The active content taken out of it (kit/pdfsafe.py), for the warning."""
 
 
+_CHECKED: dict = {}
+"""PDFs checked and cleaned in this process, by path and a hash of their bytes (a batch
+includes the same file for every family)."""
+
+
 def load_pdf(path: Path) -> IncludedPdf:
     """Open and check an organisation's PDF; AssetError says what is wrong with it (and only
     that: the PDF library's own notes on a damaged file, such as "EOF marker not found", are
     not printed beside it)."""
+    import hashlib
+
+    try:  # a file over the size limit is never read (its check says so, below)
+        key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest()) \
+            if path.stat().st_size <= MAX_PDF_BYTES else None
+    except OSError:
+        key = None
+    if key in _CHECKED:
+        return _CHECKED[key]
+    pdf = _checked(path)
+    if key is not None:
+        if len(_CHECKED) > 64:
+            _CHECKED.clear()
+        _CHECKED[key] = pdf
+    return pdf
+
+
+def _checked(path: Path) -> IncludedPdf:
     import logging
 
     logger = logging.getLogger("pypdf")

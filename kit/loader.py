@@ -112,6 +112,22 @@ def load_yaml(path: Path) -> Source:
             raise ContentError([Problem(
                 name, number, len(line) - len(stripped) + 1, "",
                 "tab used for indentation; YAML needs spaces")])
+    import copy
+
+    known = _PARSED.get((str(path), text))  # the same file as before: a batch reads it for
+    if known is None:                         # every family
+        known = _parse(path, text, name)
+        if len(_PARSED) > 512:
+            _PARSED.clear()
+        _PARSED[(str(path), text)] = known
+    return Source(path, copy.deepcopy(known.data), dict(known.marks), dict(known.key_marks))
+
+
+_PARSED: dict = {}
+"""Sources parsed in this process by (path, text): data are copied out, never shared."""
+
+
+def _parse(path: Path, text: str, name: str) -> Source:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
