@@ -39,9 +39,22 @@ class Part:
     """Its fields' geometry by name (see render.BuildState.fillable), for `fill`."""
     digests: dict = field(default_factory=dict, repr=False, compare=False)
     """What its fonts and drawings are (see _fingerprint), worked out once."""
+    _sha256: str | None = field(default=None, repr=False, compare=False)
     artifact_footer: tuple | None = field(default=None, repr=False, compare=False)
     """Which content stream of its footer page holds the footer line, and that stream with
     the line an artifact, compressed: made once."""
+
+
+def _part_sha256(self) -> str:
+    """A hash of the part's bytes (worked out once)."""
+    import hashlib
+
+    if self._sha256 is None:
+        self._sha256 = hashlib.sha256(self.data).hexdigest()
+    return self._sha256
+
+
+Part.sha256 = property(_part_sha256)
 
 
 def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:
@@ -55,9 +68,22 @@ def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:
     return out
 
 
+_FURNITURE: dict = {}
+
+
 def furniture_pdf(theme, furniture, pages: list) -> bytes:
     """One page per entry: a page number (its label) drawn where a page's footer shows it, or,
-    for None, a padding page with its notice."""
+    for None, a padding page with its notice. Remembered: every family's pack has the same."""
+    key = (theme.page_size, theme.margin_x, theme.large_print, theme.body_size, theme.fonts,
+           repr(theme.colour("muted")), furniture.page_word, furniture.blank_text, tuple(pages))
+    if key not in _FURNITURE:
+        if len(_FURNITURE) > 16:
+            _FURNITURE.clear()
+        _FURNITURE[key] = _furniture_pdf(theme, furniture, pages)
+    return _FURNITURE[key]
+
+
+def _furniture_pdf(theme, furniture, pages: list) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     from .render import PDF_VERSION, draw_blank, draw_page_number
@@ -139,89 +165,274 @@ def _save(pdf) -> bytes:
     return _content_id(out.getvalue())  # both halves of /ID from the file's own content
 
 
+@dataclass
+class Body:
+    """Every part joined (kit/assemble.py: join), numbered and padded, without the front: the
+    same for every family whose documents are the same."""
+
+    data: bytes
+    starts: list[int]
+    """The page each part starts on, counted from the body's first page."""
+    fillable: dict
+    known: dict | None = None
+    """Digests of its fonts and drawings by object number, once it has been opened."""
+
+
+_BODIES: dict = {}
+"""Bodies joined in this process, by their parts' digests and page numbers (a few)."""
+
+
 def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
-             tagged: bool, values: dict | None = None, overflow: list | None = None) -> bytes:
+             tagged: bool, values: dict | None = None, overflow: list | None = None,
+             spare: bytes | None = None, split: int = 0) -> bytes:
     """The pack: `front` (cover and contents, rendered with the pack's metadata), then each
-    part from its first page. `furniture` is furniture_pdf() for every page after the front, in
-    order (padding pages included). `values` are field values to set (fill); what does not fit is
-    added to `overflow`."""
+    part from its first page. `furniture` is furniture_pdf() for the pages after the front
+    and its padding page, in order, padding pages included; `spare`, the padding page for
+    after an odd front in a duplex pack. `values` are field values to set (fill); what does
+    not fit is added to `overflow`.
+
+    The parts from `split` on (those whose text is the same for every family) are joined as
+    one body, which is remembered: a family's pack is its front, the parts before `split` and
+    the body. Where the split falls depends on the content only, so the bytes are the same
+    whether the body was remembered or not."""
+    import hashlib
+
+    begin = starts(0, parts, duplex)
+    offset = begin[split] if split < len(parts) else (begin[-1] + parts[-1].pages if parts
+                                                      else 0)
+    key = (tuple(part.sha256 for part in parts[split:]), hashlib.sha256(furniture).hexdigest(),
+           offset, duplex, tagged)
+    body = _BODIES.get(key)
+    if body is None:
+        body = join(parts[split:], furniture, offset, duplex, tagged)
+        if len(_BODIES) >= 4:
+            _BODIES.pop(next(iter(_BODIES)))
+        _BODIES[key] = body
+    return prepend(front, parts[:split], begin[:split], body, offset, furniture, duplex,
+                   tagged, values, overflow, spare)
+
+
+def _copy_part(pdf, src, part: Part, at: int, extra, numbers_from: int, tree, document,
+               kids_at: int | None, names: set, known: dict) -> list:
+    """Copy a part's pages into `pdf` at page index `at` (None: at the end), with their page
+    numbers (furniture page `numbers_from` on), structure (its Part elements into the
+    Document, at `kids_at` or last), parent tree keys, form fields and shared resources;
+    the pages copied."""
+    import pikepdf
+
+    if tree is not None and part.footer_mark is not None:
+        _footer_as_artifact(src, part)
+    with warnings.catch_warnings():  # the form's fields are joined below, by hand
+        warnings.filterwarnings("ignore", message="Copying pages")
+        if at is None:
+            at = len(pdf.pages)
+            pdf.pages.extend(src.pages)
+        else:
+            for i, page in enumerate(src.pages):
+                pdf.pages.insert(at + i, page)
+    copied = pdf.pages[at:at + len(src.pages)]
+    for i, page in enumerate(copied):
+        xobjects = page.Resources.get("/XObject")
+        key = f"/FormXob.kitpage{i}"
+        if xobjects is not None and key in xobjects:
+            number = extra.pages[numbers_from + i]
+            xobjects[key] = pdf.copy_foreign(pdf_indirect(extra, number.as_form_xobject()))
+    if tree is not None:
+        their = src.Root.StructTreeRoot
+        if "/Lang" in their.K[0] and "/Lang" not in document:
+            document.Lang = their.K[0].Lang
+        kids = [pdf.copy_foreign(kid) for kid in their.K[0].K]
+        for kid in kids:
+            kid.P = document
+        if kids_at is None:
+            document.K.extend(kids)
+        else:
+            document.K = pikepdf.Array(list(document.K)[:kids_at] + kids
+                                       + list(document.K)[kids_at:])
+        offset = int(tree.ParentTreeNextKey)
+        _offset_keys(copied, offset)
+        theirs = list(their.ParentTree.Nums)
+        nums = list(tree.ParentTree.Nums)
+        for k in range(0, len(theirs) - 1, 2):
+            nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
+        tree.ParentTree.Nums = pikepdf.Array(nums)
+        tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
+        _join_maps(pdf, tree, their)
+    _join_form(pdf, src, names)
+    _learn_digests(pdf, src, part, known)
+    return copied
+
+
+def _new_tree(pdf):
+    import pikepdf
+
+    document = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=pikepdf.Array()))
+    tree = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document]),
+        ParentTree=pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array())),
+        ParentTreeNextKey=0))
+    document.P = tree
+    pdf.Root.StructTreeRoot = tree
+    return tree, document
+
+
+def join(parts: list[Part], furniture: bytes, offset: int, duplex: bool, tagged: bool) -> Body:
+    """The parts joined in one PDF: one structure tree (each part's Part under a Document,
+    parent tree keys renumbered), outline, form, page numbers (the furniture's pages from
+    `offset` on) and padding pages."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    extra = pikepdf.open(io.BytesIO(furniture))
+    begin = starts(0, parts, duplex)
+    tree, document = _new_tree(pdf) if tagged else (None, None)
+    names: set = set()
+    known: dict = {}  # digests of the parts' fonts and drawings, by their copies' numbers
+    fillable: dict = {}
+    version = "1.7"
+    for part, start in zip(parts, begin):
+        while len(pdf.pages) < start:  # padding pages before a right-hand start
+            pdf.pages.append(extra.pages[offset + len(pdf.pages)])
+        src = pikepdf.open(io.BytesIO(part.data))
+        version = max(version, src.pdf_version)
+        fillable.update(part.fillable)
+        _copy_part(pdf, src, part, None, extra, offset + start, tree, document, None, names,
+                   known)
+        _join_outline(pdf, src)
+    _share_resources(pdf, known)
+    out = io.BytesIO()
+    pdf.save(out, min_version=version, fix_metadata_version=False, compress_streams=False,
+             static_id=True)
+    return Body(out.getvalue(), begin, fillable)
+
+
+def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Body,
+            body_at: int, furniture: bytes, duplex: bool, tagged: bool,
+            values: dict | None = None, overflow: list | None = None,
+            spare: bytes | None = None) -> bytes:
+    """The pack: the front's pages (and a padding page after an odd front in a duplex
+    pack), the `prefix` parts, then the body; the front's metadata, the front's and the
+    prefix's Parts before the body's in the structure tree, their outline entries first, the
+    contents links to where each document starts, page labels, and the family's values in
+    the fields."""
     import pikepdf
 
     from .include import _retag_subsets
 
-    pdf = pikepdf.open(io.BytesIO(front))
-    extra = pikepdf.open(io.BytesIO(furniture))
-    front_pages = len(pdf.pages)
-    begin = starts(front_pages, parts, duplex)
-    body = begin[0] if begin else front_pages
+    pdf = pikepdf.open(io.BytesIO(body.data))
+    src = pikepdf.open(io.BytesIO(front))
+    if body.known is None:  # what the body's fonts and drawings are, worked out once
+        body.known = {}
+        memo: dict = {}
+        for page in pdf.pages:
+            for _, _, obj in _shared_kinds(page.obj):
+                body.known[obj.objgen] = _fingerprint(obj, memo)
+    known = dict(body.known)
     tree = pdf.Root.get("/StructTreeRoot") if tagged else None
     document = tree.K[0] if tree is not None else None
-    nums = list(tree.ParentTree.Nums) if tree is not None else []
-    next_key = int(tree.ParentTreeNextKey) if tree is not None else 0
+    count = len(src.pages)
+    has_body = bool(prefix or body.starts)
+    pad = bool(duplex and count % 2 and has_body and spare)
+    for i, page in enumerate(src.pages):
+        pdf.pages.insert(i, page)
+    spare_pdf = pikepdf.open(io.BytesIO(spare)) if pad else None  # kept open until saved
+    if pad:
+        pdf.pages.insert(count, spare_pdf.pages[0])
+    first = count + pad
+    for key in list(src.Root.keys()):  # the pack's own metadata, language and viewing
+        if key not in ("/Pages", "/StructTreeRoot", "/Outlines", "/AcroForm", "/PageLabels",
+                       "/Type"):
+            value = src.Root[key]
+            pdf.Root[key] = pdf.copy_foreign(value) if value.is_indirect else _bring(pdf, value)
+    if "/Info" in src.trailer:
+        pdf.trailer.Info = pdf.copy_foreign(src.trailer.Info)
     names = {str(f.get("/T")) for f in (pdf.Root.get("/AcroForm") or {}).get("/Fields") or []}
-    first_pages = []
-    known: dict = {}  # digests of the parts' fonts and drawings, by their copies' numbers
-    for part, start in zip(parts, begin):
-        while len(pdf.pages) < start:  # padding pages before a right-hand start
-            pdf.pages.append(extra.pages[len(pdf.pages) - front_pages])
-        src = pikepdf.open(io.BytesIO(part.data))
-        if values:
-            found = fill(src, part, values)
-            if overflow is not None:
-                overflow += found
-        offset = next_key
-        if tree is not None and part.footer_mark is not None:
-            _footer_as_artifact(src, part)
-        with warnings.catch_warnings():  # the form's fields are joined below, by hand
-            warnings.filterwarnings("ignore", message="Copying pages")
-            pdf.pages.extend(src.pages)
-        copied = pdf.pages[start:start + len(src.pages)]
-        first_pages.append(copied[0].obj)
-        for i, page in enumerate(copied):
-            number = extra.pages[start + i - front_pages]
-            xobjects = page.Resources.get("/XObject")
-            key = f"/FormXob.kitpage{i}"
-            if xobjects is not None and key in xobjects:
-                xobjects[key] = pdf.copy_foreign(pdf_indirect(extra, number.as_form_xobject()))
-        if tree is not None:
-            their = src.Root.StructTreeRoot
-            for kid in their.K[0].K:
-                kid = pdf.copy_foreign(kid)
-                kid.P = document
-                document.K.append(kid)
-            moved: set = set()
-            for page in copied:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annot in page.obj.get("/Annots") or []:
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + offset
-                _move_xobject_keys(page.obj.get("/Resources"), offset, moved)
-            theirs = list(their.ParentTree.Nums)
-            for k in range(0, len(theirs) - 1, 2):
-                nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
-            next_key = offset + int(their.ParentTreeNextKey)
-            for key in ("/RoleMap", "/ClassMap"):
-                if key in their:
-                    mine = tree.get(key)
-                    if mine is None:
-                        tree[key] = mine = pikepdf.Dictionary()
-                    for k, v in their[key].items():
-                        if k not in mine:
-                            mine[k] = _bring(pdf, v)
-        _join_outline(pdf, src)
-        _join_form(pdf, src, names)
-        _learn_digests(pdf, src, part, known)
-    if tree is not None:
+    fillable = dict(body.fillable)
+    extra = pikepdf.open(io.BytesIO(furniture)) if prefix else None
+    their = src.Root.get("/StructTreeRoot") if tagged else None
+    kids_at = 0
+    if tree is not None and their is not None:  # the front's Parts come first
+        kids = [pdf.copy_foreign(kid) for kid in their.K[0].K]
+        for kid in kids:
+            kid.P = document
+        document.K = pikepdf.Array(kids + list(document.K))
+        if "/Lang" in their.K[0]:
+            document.Lang = their.K[0].Lang
+        kids_at = len(kids)
+        offset = int(tree.ParentTreeNextKey)
+        _offset_keys(pdf.pages[:count], offset)
+        nums = list(tree.ParentTree.Nums)
+        theirs = list(their.ParentTree.Nums)
+        for k in range(0, len(theirs) - 1, 2):
+            nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
         tree.ParentTree.Nums = pikepdf.Array(nums)
-        tree.ParentTreeNextKey = next_key
-    _point_links(pdf, front_pages, first_pages)
+        tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
+        _join_maps(pdf, tree, their)
+    sources, first_pages = [], []
+    cursor = first  # the next page of the pack to fill, before the body
+    for part, start in zip(prefix, prefix_starts):
+        while cursor < first + start:  # a padding page before a right-hand start
+            pdf.pages.insert(cursor, extra.pages[cursor - first])
+            cursor += 1
+        part_src = pikepdf.open(io.BytesIO(part.data))
+        fillable.update(part.fillable)
+        copied = _copy_part(pdf, part_src, part, cursor, extra, start, tree, document, kids_at,
+                            names, known)
+        cursor += len(copied)
+        if tree is not None:
+            kids_at += len(part_src.Root.StructTreeRoot.K[0].K)
+        first_pages.append(copied[0].obj)
+        sources.append(part_src)
+    while prefix and cursor < first + body_at:  # padding before the body's first document
+        pdf.pages.insert(cursor, extra.pages[cursor - first])
+        cursor += 1
+    body_first = cursor
+    first_pages += [pdf.pages[body_first + s].obj for s in body.starts]
+    for source in reversed([src] + sources):  # outline: the front's, the prefix's, the body's
+        _join_outline(pdf, source, first=True)
+    _join_form(pdf, src, names)
+    if values and "/AcroForm" in pdf.Root:
+        found = fill(pdf, Part("", b"", 0, fillable=fillable), values)
+        if overflow is not None:
+            overflow += found
+    _point_links(pdf, count, first_pages)
+    memo = {}
+    for page in pdf.pages[:body_first]:  # the front's and prefix's: the body may have them
+        for _, _, obj in _shared_kinds(page.obj):
+            if obj.objgen not in known:
+                known[obj.objgen] = _fingerprint(obj, memo)
     _share_resources(pdf, known)
-    if parts:
+    if has_body:
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
-            0, pikepdf.Dictionary(S=pikepdf.Name.r), body, pikepdf.Dictionary(S=pikepdf.Name.D)]))
+            0, pikepdf.Dictionary(S=pikepdf.Name.r), first, pikepdf.Dictionary(S=pikepdf.Name.D)]))
     _retag_subsets(pdf)
     return _save(pdf)
+
+
+def _offset_keys(pages, offset: int) -> None:
+    """Renumber the parent tree keys of pages, their annotations and drawings."""
+    moved: set = set()
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annot in page.obj.get("/Annots") or []:
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+        _move_xobject_keys(page.obj.get("/Resources"), offset, moved)
+
+
+def _join_maps(pdf, tree, their) -> None:
+    import pikepdf
+
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in their:
+            mine = tree.get(key)
+            if mine is None:
+                tree[key] = mine = pikepdf.Dictionary()
+            for k, v in their[key].items():
+                if k not in mine:
+                    mine[k] = _bring(pdf, v)
 
 
 def _move_xobject_keys(resources, offset: int, moved: set, depth: int = 0) -> None:
@@ -306,8 +517,8 @@ def _outline_items(outlines):
         item = item.get("/Next")
 
 
-def _join_outline(pdf, src) -> None:
-    """Put the part's outline entries after the pack's."""
+def _join_outline(pdf, src, first: bool = False) -> None:
+    """Put the part's outline entries after the pack's (or, `first`, before them)."""
     theirs = src.Root.get("/Outlines")
     items = list(_outline_items(theirs))
     if not items:
@@ -322,6 +533,15 @@ def _join_outline(pdf, src) -> None:
     last = outlines.get("/Last")
     for item in copied:
         item.Parent = outlines
+    if first and last is not None:
+        head = outlines.First
+        copied[-1].Next = head
+        head.Prev = copied[-1]
+        outlines.First = copied[0]
+        if "/Prev" in copied[0]:
+            del copied[0].Prev
+        outlines.Count = int(outlines.get("/Count", 0)) + int(theirs.get("/Count", len(items)))
+        return
     if last is None:
         outlines.First = copied[0]
         if "/Prev" in copied[0]:

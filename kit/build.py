@@ -123,15 +123,18 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
     if state.tagger is not None:
         state.tagger.titles.update({e.key: e.title for e in entries})
     front = _render(pack_story(entries), theme, state, meta, pack.cover, place=False)
-    begin = starts(state.pages, parts, kit.duplex)
-    body = begin[0] if begin else state.pages
-    labels: list = []  # every page after the front: its number, or None for a padding page
-    for part, b in zip(parts, begin):
-        labels += [None] * (b - state.pages - len(labels))
-        labels += [str(b - body + i + 1) for i in range(part.pages)]
+    labels: list = []  # every page of the body: its number, or None for a padding page
+    for part, b in zip(parts, starts(0, parts, kit.duplex)):
+        labels += [None] * (b - len(labels))
+        labels += [str(b + i + 1) for i in range(part.pages)]
     overflow = [o for part in parts for o in part.overflow]
+    # a padding page after an odd front in a duplex pack
+    spare = furniture_pdf(theme, furniture, [None]) if kit.duplex and state.pages % 2 else None
+    # the documents after the last one with templates are the same for every family: they are
+    # joined once (and remembered), the ones before it for each pack
+    split = max((n + 1 for n, d in enumerate(pack.documents) if d.templated), default=0)
     data = assemble(front, parts, furniture_pdf(theme, furniture, labels), kit.duplex,
-                    options.tagged, late, overflow)
+                    options.tagged, late, overflow, spare, split)
     own = {}
     if options.documents:
         for part in parts:
@@ -147,7 +150,8 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
         else:
             result.warnings.append(Problem("family values", 0, 0, name, message, "warning"))
     result.files[f"{pack.name}.pdf"] = data
-    result.pages[f"{pack.name}.pdf"] = state.pages + len(labels)
+    padded = bool(kit.duplex and parts and state.pages % 2)
+    result.pages[f"{pack.name}.pdf"] = state.pages + padded + len(labels)
     if options.forms:
         names = {n for part in parts for n in part.fields}
         for key in kit.prefill:

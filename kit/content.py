@@ -33,6 +33,8 @@ class Document:
     assets: dict = field(default_factory=dict)
     included: object = None
     """For an organisation's PDF: the checked file (kit/include.py)."""
+    templated: bool = False
+    """Whether its text has variables or templates (it may differ from family to family)."""
 
     @property
     def layout(self) -> str:
@@ -308,7 +310,8 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     if name in kit.overrides and kit_source is not None:
         apply_overrides(source, kit.overrides[name], kit_source, name, report, pins,
                         pin_command(roots, Path(kit_source.file)))
-    if uses_templates(source.data):
+    templated = uses_templates(source.data)
+    if templated:
         source.data = render_source(source, variables or {}, report.problems)
     data = source.data
     if not isinstance(data, dict):
@@ -334,7 +337,7 @@ def load_document(name: str, path: Path, kit: schema.Kit, roots: list[Path],
     if model is None:
         return None
     model = filter_variants(model, set(kit.variants))
-    doc = Document(name, source, model)
+    doc = Document(name, source, model, templated=templated)
     for field_path, image in iter_images(model):
         try:
             resolved = assets.resolve(path.parent, image.file, roots)

@@ -23,11 +23,14 @@ def pytest_addoption(parser):
 def nothing_remembered():
     """Each test starts as a new process does, with no rendered documents remembered (a test
     that patches the engine must not leave documents made under its patch to the next)."""
+    import kit.assemble
     import kit.build
 
     kit.build.PARTS = kit.build.PartMemory()
+    kit.assemble._BODIES.clear()
     yield
     kit.build.PARTS = kit.build.PartMemory()
+    kit.assemble._BODIES.clear()
 
 
 @pytest.fixture
