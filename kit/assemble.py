@@ -174,6 +174,8 @@ class Body:
     starts: list[int]
     """The page each part starts on, counted from the body's first page."""
     fillable: dict
+    tags: dict = field(default_factory=dict)
+    """Its fonts' tagged names, with their programs' digests."""
     known: dict | None = None
     """Digests of its fonts and drawings by object number, once it has been opened."""
 
@@ -301,10 +303,13 @@ def join(parts: list[Part], furniture: bytes, offset: int, duplex: bool, tagged:
                    known)
         _join_outline(pdf, src)
     _share_resources(pdf, known)
+    from .include import _retag_subsets
+
+    tags = _retag_subsets(pdf)
     out = io.BytesIO()
     pdf.save(out, min_version=version, fix_metadata_version=False, compress_streams=False,
              static_id=True)
-    return Body(out.getvalue(), begin, fillable)
+    return Body(out.getvalue(), begin, fillable, tags)
 
 
 def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Body,
@@ -406,7 +411,7 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
     if has_body:
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r), first, pikepdf.Dictionary(S=pikepdf.Name.D)]))
-    _retag_subsets(pdf)
+    _retag_subsets(pdf, pdf.pages[:body_first], body.tags)  # the body's are told apart already
     return _save(pdf)
 
 

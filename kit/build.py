@@ -86,14 +86,15 @@ def build_pack(pack: Pack, options: Options = Options(), prefill: dict | None = 
 
     # every document once, as its own file: the pack is assembled from these
     parts: list[Part] = []
+    shared = (repr(kit), repr(brand), repr(pack.strings), repr(pack.fonts), repr(options),
+              large)  # what shapes every document
     for doc in pack.documents:
         name = f"{pack.name}/{doc.name}.pdf"
-        key = cache and cache.key(doc.name, repr(doc.model), _assets_key(doc), repr(kit),
-                                  repr(brand), repr(pack.strings), repr(pack.fonts),
-                                  repr(options), large, sorted(drawn.items()), sorted(late))
+        model, assets_key = repr(doc.model), _assets_key(doc)
+        key = cache and cache.key(doc.name, model, assets_key, *shared, sorted(drawn.items()),
+                                  sorted(late))
         part = cache and cache.get(name, key)
-        remembered = (doc.name, repr(doc.model), _assets_key(doc), repr(kit), repr(brand),
-                      repr(pack.strings), repr(pack.fonts), repr(options), large,
+        remembered = (doc.name, model, assets_key, *shared,
                       os.environ.get("SOURCE_DATE_EPOCH", "").strip(),
                       getattr(pack.logo, "digest", None))
         part = part or PARTS.get(remembered, fields_state, name)

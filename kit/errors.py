@@ -61,13 +61,25 @@ class Report:
             raise ContentError(self.problems)
 
 
+_SHOWN: dict = {}
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user should see it: relative to the working folder when inside it."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    import os
+
+    key = (str(path), os.getcwd())
+    shown = _SHOWN.get(key)
+    if shown is None:
+        p = Path(path)
+        try:
+            shown = str(p.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            shown = str(p)
+        if len(_SHOWN) > 4096:
+            _SHOWN.clear()
+        _SHOWN[key] = shown
+    return shown
 
 
 def format_path(parts: tuple | list) -> str:

@@ -323,18 +323,20 @@ def _place_page(pdf, source: _Source, p: Placement, forms: bool) -> list:
     return fields
 
 
-def _retag_subsets(pdf) -> None:
+def _retag_subsets(pdf, pages=None, owner: dict | None = None) -> dict:
     """A subset tag names one subset (PDF/A-2, 6.2.11.5): an organisation's PDF made by the
     same software as the pack carries fonts with the pack's own tags ("AAAAAA+Name") and other
     glyphs. Every later font whose tagged name is taken by a different font program gets a
-    tag made from its program's bytes."""
+    tag made from its program's bytes. With `pages` and `owner` (the tagged names some other
+    pages' fonts already have, and their programs' digests), only those pages are looked at.
+    The tagged names in use, with their digests."""
     import hashlib
     import re
 
     import pikepdf
 
-    owner: dict[str, bytes] = {}  # tagged name -> digest of the program that has it
-    for font in _fonts_in_use(pdf):
+    owner = dict(owner or {})  # tagged name -> digest of the program that has it
+    for font in _fonts_in_use(pdf, pages):
         fonts = [font] + list(font.get("/DescendantFonts") or [])
         simple = fonts[-1]  # a composite font is named after its descendant
         descriptor = simple.get("/FontDescriptor")
@@ -353,16 +355,18 @@ def _retag_subsets(pdf) -> None:
         for f in fonts:
             f.BaseFont = pikepdf.Name(str(f.BaseFont).replace(name[1:], new[1:], 1))
         descriptor.FontName = pikepdf.Name(new)
+    return owner
 
 
-def _fonts_in_use(pdf):
-    """Every font the pages' resources name, form XObjects' and annotation appearances'
-    included, each once, in page order (the pack's own come before an included PDF's)."""
+def _fonts_in_use(pdf, pages=None):
+    """Every font the pages' resources name (all pages, or `pages`), form XObjects' and
+    annotation appearances' included, each once, in page order (the pack's own come before an
+    included PDF's)."""
     import pikepdf
 
     seen: set = set()
     stack = []
-    for page in reversed(pdf.pages):
+    for page in reversed(list(pdf.pages if pages is None else pages)):
         stack.append(page.obj.get("/Resources"))
         for annot in reversed(list(page.obj.get("/Annots") or [])):
             appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None

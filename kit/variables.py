@@ -33,6 +33,23 @@ def _env():
                               finalize=finalize_hook(_finalize), keep_trailing_newline=True)
 
 
+_ENV = None
+_TEMPLATES: dict = {}
+"""Compiled templates by their text: a batch renders the same ones for every family."""
+
+
+def _template(text: str):
+    global _ENV
+    if _ENV is None:
+        _ENV = _env()
+    template = _TEMPLATES.get(text)
+    if template is None:
+        if len(_TEMPLATES) > 1024:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[text] = _ENV.from_string(text)
+    return template
+
+
 def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
@@ -79,7 +96,7 @@ def render_text(text: str, variables: dict, source: Source, path: tuple,
         with one_budget():
             return render_text(text, variables, source, path, problems)
     try:
-        return _env().from_string(text).render(**variables)
+        return _template(text).render(**variables)
     except TemplateLimit as exc:
         message = f"template too costly: {exc}"
     except RecursionError:

@@ -26,8 +26,12 @@ def nothing_remembered():
     import kit.assemble
     import kit.build
 
+    import kit.variables
+
     kit.build.PARTS = kit.build.PartMemory()
     kit.assemble._BODIES.clear()
+    kit.variables._TEMPLATES.clear()
+    kit.variables._ENV = None
     yield
     kit.build.PARTS = kit.build.PartMemory()
     kit.assemble._BODIES.clear()
