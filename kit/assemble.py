@@ -219,7 +219,7 @@ def assemble(front: bytes, parts: list[Part], furniture: bytes, duplex: bool,
 
 
 def _copy_part(pdf, src, part: Part, at: int, extra, numbers_from: int, tree, document,
-               kids_at: int | None, names: set, known: dict) -> list:
+               kids_at: int | None, known: dict) -> list:
     """Copy a part's pages into `pdf` at page index `at` (None: at the end), with their page
     numbers (furniture page `numbers_from` on), structure (its Part elements into the
     Document, at `kids_at` or last), parent tree keys, form fields and shared resources;
@@ -264,7 +264,7 @@ def _copy_part(pdf, src, part: Part, at: int, extra, numbers_from: int, tree, do
         tree.ParentTree.Nums = pikepdf.Array(nums)
         tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
         _join_maps(pdf, tree, their)
-    _join_form(pdf, src, names)
+    _join_form(pdf, src)
     _learn_digests(pdf, src, part, known)
     return copied
 
@@ -293,7 +293,6 @@ def join(parts: list[Part], furniture: bytes, offset: int, duplex: bool, tagged:
     extra = pikepdf.open(io.BytesIO(furniture))
     begin = starts(0, parts, duplex)
     tree, document = _new_tree(pdf) if tagged else (None, None)
-    names: set = set()
     known: dict = {}  # digests of the parts' fonts and drawings, by their copies' numbers
     fillable: dict = {}
     version = "1.7"
@@ -303,8 +302,7 @@ def join(parts: list[Part], furniture: bytes, offset: int, duplex: bool, tagged:
         src = pikepdf.open(io.BytesIO(part.data))
         version = max(version, src.pdf_version)
         fillable.update(part.fillable)
-        _copy_part(pdf, src, part, None, extra, offset + start, tree, document, None, names,
-                   known)
+        _copy_part(pdf, src, part, None, extra, offset + start, tree, document, None, known)
         _join_outline(pdf, src)
     _share_resources(pdf, known)
     from .include import _retag_subsets
@@ -356,7 +354,7 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
             pdf.Root[key] = pdf.copy_foreign(value) if value.is_indirect else _bring(pdf, value)
     if "/Info" in src.trailer:
         pdf.trailer.Info = pdf.copy_foreign(src.trailer.Info)
-    names = {str(f.get("/T")) for f in (pdf.Root.get("/AcroForm") or {}).get("/Fields") or []}
+    body_fields = _fields(pdf)
     fillable = dict(body.fillable)
     extra = pikepdf.open(io.BytesIO(furniture)) if prefix else None
     their = src.Root.get("/StructTreeRoot") if tagged else None
@@ -387,7 +385,7 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
         part_src = pikepdf.open(io.BytesIO(part.data))
         fillable.update(part.fillable)
         copied = _copy_part(pdf, part_src, part, cursor, extra, start, tree, document, kids_at,
-                            names, known)
+                            known)
         cursor += len(copied)
         if tree is not None:
             kids_at += len(part_src.Root.StructTreeRoot.K[0].K)
@@ -400,11 +398,14 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
     first_pages += [pdf.pages[body_first + s].obj for s in body.starts]
     for source in reversed([src] + sources):  # outline: the front's, the prefix's, the body's
         _join_outline(pdf, source, first=True)
-    _join_form(pdf, src, names)
+    prefix_fields = _fields(pdf)[len(body_fields):]
+    _join_form(pdf, src)
+    front_fields = _fields(pdf)[len(body_fields) + len(prefix_fields):]
     if values and "/AcroForm" in pdf.Root:
         found = fill(pdf, Part("", b"", 0, fillable=fillable), values)
         if overflow is not None:
             overflow += found
+    _unique_names(pdf, front_fields + prefix_fields + body_fields)  # in page order
     _point_links(pdf, count, first_pages)
     memo = {}
     for page in pdf.pages[:body_first]:  # the front's and prefix's: the body may have them
@@ -562,9 +563,10 @@ def _join_outline(pdf, src, first: bool = False) -> None:
     outlines.Count = int(outlines.get("/Count", 0)) + int(theirs.get("/Count", len(items)))
 
 
-def _join_form(pdf, src, names: set) -> None:
-    """The part's fields into the pack's form; its form font is the pack's one copy when they
-    are the same program (every part embeds the same one)."""
+def _join_form(pdf, src) -> None:
+    """The part's fields into the pack's form (names made unique afterwards, in page order:
+    _unique_names); its form font is the pack's one copy when they are the same program
+    (every part embeds the same one)."""
     import pikepdf
 
     theirs = src.Root.get("/AcroForm")
@@ -587,16 +589,33 @@ def _join_form(pdf, src, names: set) -> None:
             form.DR.Font[key] = _bring(pdf, font)
     for f in theirs.Fields:
         f = pdf.copy_foreign(f)
-        name, n = str(f.get("/T")), 2
-        unique = name
-        while unique in names:
-            unique, n = f"{name}_{n}", n + 1
-        if unique != name:
-            f.T = pikepdf.String(unique)
-        names.add(unique)
         for widget in [f] + list(f.get("/Kids") or []):
             _share_fonts(widget, same)
         form.Fields.append(f)
+
+
+def _fields(pdf) -> list:
+    form = pdf.Root.get("/AcroForm")
+    return list(form.get("/Fields") or []) if form is not None else []
+
+
+def _unique_names(pdf, fields: list) -> None:
+    """The form's fields in this order (the pages'), a name already taken by an earlier field
+    given a number, so that two fields never share a value by accident."""
+    import pikepdf
+
+    if "/AcroForm" not in pdf.Root:
+        return
+    taken: set = set()
+    for f in fields:
+        name, n = str(f.get("/T")), 2
+        unique = name
+        while unique in taken:
+            unique, n = f"{name}_{n}", n + 1
+        if unique != name:
+            f.T = pikepdf.String(unique)
+        taken.add(unique)
+    pdf.Root.AcroForm.Fields = pikepdf.Array(fields)
 
 
 def _same_font(a, b) -> bool:

@@ -426,6 +426,44 @@ def test_an_included_radio_group_stays_one_field_and_a_second_inclusion_has_its_
     assert "consent_name" in names and "consent_name_2" in names
 
 
+def test_fields_are_named_in_page_order_wherever_templates_are(org):
+    """Two inclusions of one PDF have the same field names: the first in page order keeps
+    them and the second is numbered, whether or not a templated document lies between them
+    (which changes how the pack is joined), and the form lists its fields in page order."""
+    import pikepdf
+
+    kit = org / "kits" / "riverside-adoption.yaml"
+    text = kit.read_text()
+    line = next(l for l in text.splitlines() if "pdfs/consent-form.pdf" in l)
+    shutil.copy(org / "pdfs" / "consent-form.pdf", org / "pdfs" / "early-copy.pdf")
+    early = line.replace("Consent to share information", "Consent for an early visit").replace(
+        "consent-form.pdf", "early-copy.pdf")
+    kit.write_text(text.replace("  - basics\n", "  - basics\n" + early + "\n"))
+
+    def pages_of_names():
+        pack = content.load_pack(KIT, content.Places(content.CONTENT, org))
+        data = build_pack(pack, Options(documents=False)).files[f"{KIT}.pdf"]
+        pdf = pikepdf.open(io.BytesIO(data))
+        page_of = {a.objgen: i for i, p in enumerate(pdf.pages)
+                   for a in p.obj.get("/Annots") or []}
+        out = []
+        for f in pdf.Root.AcroForm.Fields:
+            widget = f if f.objgen in page_of else f.Kids[0]
+            out.append((page_of[widget.objgen], str(f.T)))
+        return out
+
+    plain = pages_of_names()
+    text = kit.read_text()  # a template in a document between the two: the same words
+    kit.write_text(text.replace("overrides:\n", "overrides:\n  patterns:\n"
+                                "    title: \"Attachment patterns{{ '' }}\"\n", 1))
+    templated = pages_of_names()
+    for found in (plain, templated):
+        assert [p for p, _ in found] == sorted(p for p, _ in found)  # page order
+        names = dict((n, p) for p, n in found)
+        assert names["consent_name"] < names["consent_name_2"], found
+    assert [n for _, n in plain] == [n for _, n in templated]
+
+
 def test_an_included_structure_deeper_than_any_document_is_cut_not_followed(org):
     """Elements nested 150 deep (a real document nests a few dozen) are copied to the limit
     and no further: the pack builds, its tree stays within the limit."""
