@@ -255,15 +255,7 @@ def _copy_part(pdf, src, part: Part, at: int, extra, numbers_from: int, tree, do
         else:
             document.K = pikepdf.Array(list(document.K)[:kids_at] + kids
                                        + list(document.K)[kids_at:])
-        offset = int(tree.ParentTreeNextKey)
-        _offset_keys(copied, offset)
-        theirs = list(their.ParentTree.Nums)
-        nums = list(tree.ParentTree.Nums)
-        for k in range(0, len(theirs) - 1, 2):
-            nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
-        tree.ParentTree.Nums = pikepdf.Array(nums)
-        tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
-        _join_maps(pdf, tree, their)
+        _add_keys(pdf, tree, their, copied)
     _join_form(pdf, src)
     _learn_digests(pdf, src, part, known)
     return copied
@@ -367,15 +359,7 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
         if "/Lang" in their.K[0]:
             document.Lang = their.K[0].Lang
         kids_at = len(kids)
-        offset = int(tree.ParentTreeNextKey)
-        _offset_keys(pdf.pages[:count], offset)
-        nums = list(tree.ParentTree.Nums)
-        theirs = list(their.ParentTree.Nums)
-        for k in range(0, len(theirs) - 1, 2):
-            nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
-        tree.ParentTree.Nums = pikepdf.Array(nums)
-        tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
-        _join_maps(pdf, tree, their)
+        _add_keys(pdf, tree, their, pdf.pages[:count])
     sources, first_pages = [], []
     cursor = first  # the next page of the pack to fill, before the body
     for part, start in zip(prefix, prefix_starts):
@@ -418,6 +402,23 @@ def prepend(front: bytes, prefix: list[Part], prefix_starts: list[int], body: Bo
             0, pikepdf.Dictionary(S=pikepdf.Name.r), first, pikepdf.Dictionary(S=pikepdf.Name.D)]))
     _retag_subsets(pdf, pdf.pages[:body_first], body.tags)  # the body's are told apart already
     return _save(pdf)
+
+
+def _add_keys(pdf, tree, their, pages) -> None:
+    """Another PDF's parent tree (`their` structure tree root) into ours, its keys after ours:
+    the `pages` copied from it, their annotations and drawings renumbered to match; its role
+    and class maps joined."""
+    import pikepdf
+
+    offset = int(tree.ParentTreeNextKey)
+    _offset_keys(pages, offset)
+    nums = list(tree.ParentTree.Nums)
+    theirs = list(their.ParentTree.Nums)
+    for k in range(0, len(theirs) - 1, 2):
+        nums += [int(theirs[k]) + offset, _bring(pdf, theirs[k + 1])]
+    tree.ParentTree.Nums = pikepdf.Array(nums)
+    tree.ParentTreeNextKey = offset + int(their.ParentTreeNextKey)
+    _join_maps(pdf, tree, their)
 
 
 def _offset_keys(pages, offset: int) -> None:
