@@ -44,17 +44,14 @@ class Part:
     """Which content stream of its footer page holds the footer line, and that stream with
     the line an artifact, compressed: made once."""
 
+    @property
+    def sha256(self) -> str:
+        """A hash of the part's bytes (worked out once)."""
+        if self._sha256 is None:
+            import hashlib
 
-def _part_sha256(self) -> str:
-    """A hash of the part's bytes (worked out once)."""
-    import hashlib
-
-    if self._sha256 is None:
-        self._sha256 = hashlib.sha256(self.data).hexdigest()
-    return self._sha256
-
-
-Part.sha256 = property(_part_sha256)
+            self._sha256 = hashlib.sha256(self.data).hexdigest()
+        return self._sha256
 
 
 def starts(front_pages: int, parts: list[Part], duplex: bool) -> list[int]:

@@ -333,10 +333,19 @@ def test_output_is_never_written_through_a_link(tree):
     assert code == 2 and "never written through a link" in err, err
     assert (victim / "handout.pdf").read_bytes() == b"not the tool's"
     assert sorted(p.name for p in victim.iterdir()) == ["handout.pdf"]
-    # the layout memory is not written through a link either
+    # nor are the documents a batch keeps: a linked folder is neither read, written nor pruned
+    from kit.assemble import Part
+    from kit.rendercache import PARTS_DIR, PartFolder
+
     (out / "sample").unlink()
-    (out / ".layout-cache.json").symlink_to(victim / "handout.pdf")
-    assert run("--content", "content", "build", "sample", "--out", "out", cwd=tree)[0] == 0
+    name = "a" * 64
+    (victim / f"{name}.json").write_text("[]")
+    (out / PARTS_DIR).symlink_to(victim, target_is_directory=True)
+    folder = PartFolder(out)
+    folder.put(("shape",), {}, Part("sample/handout.pdf", b"%PDF-", 1))
+    assert folder.get(("shape",), {}, "sample/handout.pdf") is None
+    folder.prune(limit=0)
+    assert sorted(p.name for p in victim.iterdir()) == [f"{name}.json", "handout.pdf"]
     assert (victim / "handout.pdf").read_bytes() == b"not the tool's"
 
 
